@@ -1,0 +1,24 @@
+// Errors. Bad input from a user (flags, architecture strings, files) is an InputError whose
+// message is one line, "<input>: <problem>"; the CLI maps it to exit status 2. Broken
+// preconditions inside the library are bugs and abort through NASWOT_CHECK in every build.
+#pragma once
+
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+namespace naswot {
+
+class InputError : public std::invalid_argument {
+ public:
+  // `input` names what was wrong (a flag, a file, an architecture string); `problem` says why.
+  InputError(std::string_view input, std::string_view problem);
+  [[nodiscard]] int exit_code() const { return 2; }
+};
+
+[[noreturn]] void check_failed(const char* expr, const char* file, int line);
+
+}  // namespace naswot
+
+#define NASWOT_CHECK(cond) \
+  ((cond) ? static_cast<void>(0) : ::naswot::check_failed(#cond, __FILE__, __LINE__))
