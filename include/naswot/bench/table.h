@@ -1,5 +1,6 @@
-// Benchmark tables: CSV files with an `arch` and/or `index` column and numeric metric columns
-// (e.g. ../shared/data/nb201/accuracy.csv). Immutable after reading; thread-safe to share.
+// Benchmark tables: CSV files with a key column (`arch`, `channels`, `adjacency` + `ops`, and/or
+// `index`) and numeric metric columns (e.g. ../shared/data/nb201/accuracy.csv). Immutable after
+// reading; thread-safe to share.
 #pragma once
 
 #include <cstdint>
@@ -14,37 +15,49 @@ namespace naswot::bench {
 
 class Table {
  public:
-  // Reads a CSV table with a header row. Throws InputError naming the file (and line) when it
-  // is missing, empty, has ragged rows, lacks both `arch` and `index` columns, or repeats an
-  // arch or index.
+  // Reads a CSV table with a header row (RFC 4180: cells may be double-quoted, with "" for a
+  // quote; LF or CRLF line endings; blank lines are skipped; spaces around unquoted cells are
+  // trimmed, quoted text is kept as is). Throws InputError naming the file (and line) when it is
+  // missing, empty, has no data rows, has a ragged row or an unterminated quote, repeats a column
+  // name, has no key column (see row_of_arch), or has a repeated, empty or non-integer key.
   static Table read_csv(const std::filesystem::path& path);
 
+  // The path the table was read from, as given; it names the table in error messages.
   [[nodiscard]] const std::string& source() const { return source_; }
   [[nodiscard]] const std::vector<std::string>& columns() const { return columns_; }
   [[nodiscard]] bool has_column(std::string_view name) const;
   [[nodiscard]] std::int64_t n_rows() const { return static_cast<std::int64_t>(cells_.size()); }
 
-  // Row whose `arch` column equals arch / whose `index` column equals index; nullopt if absent.
+  // Row whose architecture key equals `arch`; nullopt if absent or the table has no arch key.
+  // The key is the first that applies of:
+  //   - the `arch` column (NAS-Bench-201: `|nor_conv_3x3~0|+|...|`);
+  //   - the `channels` column (NATS-Bench SSS: `8:16:32:64:64`);
+  //   - `adjacency + "|" + ops` when both columns exist (NAS-Bench-101 subset: 49 0/1
+  //     characters, a bar, then the comma-separated op names exactly as in the file).
   [[nodiscard]] std::optional<std::int64_t> row_of_arch(std::string_view arch) const;
+  // Row whose `index` column equals index; nullopt if absent or the table has no `index`.
   [[nodiscard]] std::optional<std::int64_t> row_of_index(std::int64_t index) const;
 
-  // Raw text of a cell. REQUIRES: row < n_rows(), has_column(column).
+  // Raw text of a cell. REQUIRES: 0 <= row < n_rows(), has_column(column).
   [[nodiscard]] const std::string& text(std::int64_t row, std::string_view column) const;
-  // Numeric value of a cell; nullopt when empty. Throws InputError naming the file, row and
-  // column when the cell is not a number. REQUIRES as text().
+  // Numeric value of a cell; nullopt when empty or NaN ("nan"). "inf" and "-inf" parse as
+  // infinities. Throws InputError naming the file, line, row and column when the cell is not a
+  // number. REQUIRES as text().
   [[nodiscard]] std::optional<double> value(std::int64_t row, std::string_view column) const;
 
   // Throws InputError naming the table if `column` is missing, listing the columns it has.
   void require_column(std::string_view column) const;
-  // Columns other than `index` and `arch` (the candidate metrics).
+  // Columns other than `index` and the arch key columns (the candidate metrics), in file order.
   [[nodiscard]] std::vector<std::string> metric_columns() const;
 
  private:
   std::string source_;
   std::vector<std::string> columns_;
-  std::vector<std::vector<std::string>> cells_;
+  std::vector<std::vector<std::string>> cells_;  // [row][column], data rows only
+  std::vector<std::int64_t> line_of_row_;        // 1-based file line where each row starts
   std::unordered_map<std::string, std::int64_t> row_by_arch_;
   std::unordered_map<std::int64_t, std::int64_t> row_by_index_;
+  // Position of `column` in columns_, or -1 when absent.
   [[nodiscard]] std::int64_t column_index(std::string_view column) const;
 };
 

@@ -11,10 +11,10 @@ namespace naswot::engine {
 // One weight class of units: an n_images x words_per_row matrix of 64-bit words. Bit b of
 // word k of row i is unit 64*k+b of image i: 1 when that unit's ReLU input was > 0.
 struct BitMatrix {
-  std::int64_t weight = 1;                // how many counted sites see each of these units
-  std::int64_t n_units = 0;               // units per image actually used (bits per row)
-  std::int64_t words_per_row = 0;         // >= ceil(n_units / 64); unused high bits are zero
-  std::vector<std::uint64_t> words;       // n_images * words_per_row, row-major
+  std::int64_t weight = 1;           // how many counted sites see each of these units
+  std::int64_t n_units = 0;          // units per image actually used (bits per row)
+  std::int64_t words_per_row = 0;    // >= ceil(n_units / 64); unused high bits are zero
+  std::vector<std::uint64_t> words;  // n_images * words_per_row, row-major
 };
 
 struct SignCodes {

@@ -16,6 +16,9 @@ class Rng {
   // Next raw 32-bit output of the generator.
   std::uint32_t next_u32() { return static_cast<std::uint32_t>(mt_()); }
 
+  // Skips n raw outputs.
+  void discard(std::uint64_t n) { mt_.discard(n); }
+
   // Uniform integer in [0, n), as numpy's legacy randint(0, n): masked rejection sampling.
   // REQUIRES: n >= 1.
   std::int64_t below(std::int64_t n);

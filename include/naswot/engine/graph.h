@@ -1,0 +1,105 @@
+// The network IR: a flat list of nodes in topological order (ggml's idea). A graph is plain
+// data that says what to compute; it holds no weights and no memory, and building one touches
+// neither oneDNN nor any buffer. Executor (executor.h) runs it; passes (passes.h) rewrite it.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace naswot::engine {
+
+using NodeId = std::int32_t;
+
+enum class Op : std::int8_t {
+  kInput,          // the image batch, NCHW
+  kConv,           // 2-D convolution, no bias
+  kBatchNorm,      // training mode: batch mean / biased variance over N,H,W; eps 1e-5; γ=1, β=0
+  kRelu,           // max(x, 0); a counted site records (x > 0) per unit
+  kAvgPool,        // average pool, padding not counted in the divisor
+  kMaxPool,        // max pool, padding never wins
+  kAdd,            // elementwise sum of >= 1 same-shaped inputs
+  kConcat,         // channel concatenation
+  kZero,           // zeros shaped like (strided) input: the `none` op
+  kGlobalAvgPool,  // mean over H, W -> (N, C, 1, 1)
+  kLinear,         // fully connected on (N, C, 1, 1) -> (N, out, 1, 1), optional bias
+};
+
+[[nodiscard]] const char* op_name(Op op);
+
+struct Shape {
+  std::int64_t n = 0, c = 0, h = 0, w = 0;
+  [[nodiscard]] std::int64_t per_image() const { return c * h * w; }
+  friend bool operator==(const Shape&, const Shape&) = default;
+};
+
+// Convolution and pooling geometry. Padding is symmetric unless pad_b/pad_r say otherwise.
+struct Window {
+  std::int64_t kh = 1, kw = 1;
+  std::int64_t stride_h = 1, stride_w = 1;
+  std::int64_t pad_t = 0, pad_l = 0, pad_b = 0, pad_r = 0;
+  std::int64_t dil_h = 1, dil_w = 1;  // 1 = dense
+  std::int64_t groups = 1;            // conv only
+  friend bool operator==(const Window&, const Window&) = default;
+};
+
+// Square k x k window, stride s, padding p on every side.
+[[nodiscard]] Window square(std::int64_t k, std::int64_t s, std::int64_t p);
+
+struct Node {
+  Op op = Op::kInput;
+  std::vector<NodeId> inputs;
+  Shape shape;                   // output shape, inferred when the node is added
+  Window window;                 // kConv, kAvgPool, kMaxPool, kZero (stride only)
+  bool bias = false;             // kLinear
+  std::int32_t site_weight = 0;  // kRelu: how many counted ReLU sites read this input
+  std::int64_t rng_offset = 0;   // kConv/kLinear: 32-bit draws before its weights (init order)
+  friend bool operator==(const Node&, const Node&) = default;
+};
+
+struct Graph {
+  std::vector<Node> nodes;  // topological: inputs of node i are < i
+  NodeId output = -1;       // the logits
+
+  [[nodiscard]] const Node& operator[](NodeId id) const { return nodes[static_cast<size_t>(id)]; }
+  [[nodiscard]] std::int64_t size() const { return static_cast<std::int64_t>(nodes.size()); }
+  // Trainable parameters (conv and linear weights and biases, BN γ and β), as PyTorch counts.
+  [[nodiscard]] std::int64_t n_params() const;
+  // Multiply-accumulates per image of the convolutions and linear layers.
+  [[nodiscard]] std::int64_t n_macs_per_image() const;
+  // N_A: counted units per image, duplicates included (sum of site_weight * units).
+  [[nodiscard]] std::int64_t n_counted_units() const;
+  // One line per node, e.g. "%4 = conv[3x3 s1 p1 g1](%3) -> 128x16x32x32".
+  [[nodiscard]] std::string to_string() const;
+  friend bool operator==(const Graph&, const Graph&) = default;
+};
+
+// Appends nodes, checking inputs and inferring shapes. Each method returns the new node's id.
+// Shape errors are bugs in a space's builder and fail NASWOT_CHECK.
+class GraphBuilder {
+ public:
+  NodeId input(Shape shape);
+  NodeId conv(NodeId x, std::int64_t c_out, Window w);
+  NodeId batch_norm(NodeId x);
+  // A ReLU; `site_weight` = how many of the reference's hooked sites see its input (0: none).
+  NodeId relu(NodeId x, std::int32_t site_weight);
+  NodeId avg_pool(NodeId x, Window w);
+  NodeId max_pool(NodeId x, Window w);
+  NodeId add(std::span<const NodeId> xs);
+  NodeId concat(std::span<const NodeId> xs);
+  NodeId zero(NodeId x, std::int64_t stride = 1);
+  NodeId global_avg_pool(NodeId x);
+  NodeId linear(NodeId x, std::int64_t out, bool bias);
+
+  [[nodiscard]] const Shape& shape(NodeId x) const;
+  // Ends building; `output` is the logits node.
+  [[nodiscard]] Graph finish(NodeId output) &&;
+
+ private:
+  NodeId push(Node node);
+  Graph graph_;
+  std::int64_t rng_draws_ = 0;
+};
+
+}  // namespace naswot::engine

@@ -1,0 +1,164 @@
+#include "engine/dnnl_ops.h"
+
+#include <fmt/format.h>
+
+#include "naswot/util/error.h"
+
+namespace naswot::engine {
+
+using dnnl::memory;
+using tag = memory::format_tag;
+using dt = memory::data_type;
+
+memory::desc activation_md(const Shape& s, dt type) {
+  const tag t = s.c % 16 == 0 ? tag::nChw16c : s.c % 8 == 0 ? tag::nChw8c : tag::nchw;
+  return memory::desc({s.n, s.c, s.h, s.w}, type, t);
+}
+
+namespace {
+
+dnnl::primitive_attr user_scratch() {
+  dnnl::primitive_attr attr;
+  attr.set_scratchpad_mode(dnnl::scratchpad_mode::user);
+  return attr;
+}
+
+const Shape& in_shape(const Graph& g, const Node& node, std::size_t k = 0) {
+  return g[node.inputs[k]].shape;
+}
+
+Primitive make_conv(const dnnl::engine& eng, const Graph& g, const Node& n, Precision precision) {
+  const Shape& in = in_shape(g, n);
+  const Window& w = n.window;
+  const dt compute = precision == Precision::kBF16 ? dt::bf16 : dt::f32;
+  memory::desc src = activation_md(in, compute);
+  memory::desc dst = activation_md(n.shape, dt::f32);
+  memory::dims wdims =
+      w.groups == 1 ? memory::dims{n.shape.c, in.c, w.kh, w.kw}
+                    : memory::dims{w.groups, n.shape.c / w.groups, in.c / w.groups, w.kh, w.kw};
+  memory::desc weights(wdims, compute, tag::any);
+  dnnl::convolution_forward::desc d(
+      dnnl::prop_kind::forward_inference, dnnl::algorithm::convolution_direct, src, weights, dst,
+      {w.stride_h, w.stride_w}, {w.dil_h - 1, w.dil_w - 1}, {w.pad_t, w.pad_l}, {w.pad_b, w.pad_r});
+  dnnl::convolution_forward::primitive_desc pd(d, user_scratch(), eng);
+  Primitive p;
+  p.prim = dnnl::convolution_forward(pd);
+  p.weights_md = pd.weights_desc();
+  p.user_weights_md = memory::desc(wdims, dt::f32, w.groups == 1 ? tag::oihw : tag::goihw);
+  p.src_md = pd.src_desc();
+  p.scratch_bytes = pd.scratchpad_desc().get_size();
+  return p;
+}
+
+Primitive make_batch_norm(const dnnl::engine& eng, const Node& n) {
+  memory::desc data = activation_md(n.shape, dt::f32);
+  dnnl::batch_normalization_forward::desc d(dnnl::prop_kind::forward_training, data, 1e-5f,
+                                            dnnl::normalization_flags::none);
+  dnnl::batch_normalization_forward::primitive_desc pd(d, user_scratch(), eng);
+  Primitive p;
+  p.prim = dnnl::batch_normalization_forward(pd);
+  p.mean_md = pd.mean_desc();
+  p.variance_md = pd.variance_desc();
+  p.scratch_bytes = pd.scratchpad_desc().get_size();
+  return p;
+}
+
+Primitive make_pool(const dnnl::engine& eng, const Graph& g, const Node& n) {
+  const Shape& in = in_shape(g, n);
+  Window w = n.window;
+  if (n.op == Op::kGlobalAvgPool) w = Window{in.h, in.w, 1, 1, 0, 0, 0, 0, 1, 1, 1};
+  const auto alg = n.op == Op::kMaxPool ? dnnl::algorithm::pooling_max
+                                        : dnnl::algorithm::pooling_avg_exclude_padding;
+  dnnl::pooling_forward::desc d(dnnl::prop_kind::forward_inference, alg, activation_md(in, dt::f32),
+                                activation_md(n.shape, dt::f32), {w.stride_h, w.stride_w},
+                                {w.kh, w.kw}, {w.pad_t, w.pad_l}, {w.pad_b, w.pad_r});
+  dnnl::pooling_forward::primitive_desc pd(d, user_scratch(), eng);
+  Primitive p;
+  p.prim = dnnl::pooling_forward(pd);
+  p.scratch_bytes = pd.scratchpad_desc().get_size();
+  return p;
+}
+
+Primitive make_sum(const dnnl::engine& eng, const Graph& g, const Node& n) {
+  std::vector<memory::desc> srcs;
+  for (std::size_t k = 0; k < n.inputs.size(); ++k)
+    srcs.push_back(activation_md(in_shape(g, n, k), dt::f32));
+  std::vector<float> scales(srcs.size(), 1.0f);
+  dnnl::sum::primitive_desc pd(activation_md(n.shape, dt::f32), scales, srcs, eng, user_scratch());
+  Primitive p;
+  p.prim = dnnl::sum(pd);
+  p.scratch_bytes = pd.scratchpad_desc().get_size();
+  return p;
+}
+
+Primitive make_concat(const dnnl::engine& eng, const Graph& g, const Node& n) {
+  std::vector<memory::desc> srcs;
+  for (std::size_t k = 0; k < n.inputs.size(); ++k)
+    srcs.push_back(activation_md(in_shape(g, n, k), dt::f32));
+  dnnl::concat::primitive_desc pd(activation_md(n.shape, dt::f32), 1, srcs, eng, user_scratch());
+  Primitive p;
+  p.prim = dnnl::concat(pd);
+  p.scratch_bytes = pd.scratchpad_desc().get_size();
+  return p;
+}
+
+Primitive make_linear(const dnnl::engine& eng, const Graph& g, const Node& n) {
+  const Shape& in = in_shape(g, n);
+  memory::desc src = activation_md(in, dt::f32);
+  memory::desc weights({n.shape.c, in.c, in.h, in.w}, dt::f32, tag::any);
+  memory::desc dst({n.shape.n, n.shape.c}, dt::f32, tag::nc);
+  memory::desc bias({n.shape.c}, dt::f32, tag::x);
+  auto d = n.bias ? dnnl::inner_product_forward::desc(dnnl::prop_kind::forward_inference, src,
+                                                      weights, bias, dst)
+                  : dnnl::inner_product_forward::desc(dnnl::prop_kind::forward_inference, src,
+                                                      weights, dst);
+  dnnl::inner_product_forward::primitive_desc pd(d, user_scratch(), eng);
+  Primitive p;
+  p.prim = dnnl::inner_product_forward(pd);
+  p.weights_md = pd.weights_desc();
+  p.user_weights_md = memory::desc({n.shape.c, in.c, in.h, in.w}, dt::f32, tag::oihw);
+  p.scratch_bytes = pd.scratchpad_desc().get_size();
+  return p;
+}
+
+}  // namespace
+
+Primitive make_primitive(const dnnl::engine& eng, const Graph& g, const Node& node,
+                         Precision precision) {
+  switch (node.op) {
+    case Op::kConv:
+      return make_conv(eng, g, node, precision);
+    case Op::kBatchNorm:
+      return make_batch_norm(eng, node);
+    case Op::kAvgPool:
+    case Op::kMaxPool:
+    case Op::kGlobalAvgPool:
+      return make_pool(eng, g, node);
+    case Op::kAdd:
+      return make_sum(eng, g, node);
+    case Op::kConcat:
+      return make_concat(eng, g, node);
+    case Op::kLinear:
+      return make_linear(eng, g, node);
+    default:
+      break;
+  }
+  NASWOT_CHECK(false && "op has no oneDNN primitive");
+  return {};
+}
+
+std::string primitive_key(const Graph& g, const Node& n, Precision precision) {
+  std::string key =
+      fmt::format("{}|{}x{}x{}x{}|", op_name(n.op), n.shape.n, n.shape.c, n.shape.h, n.shape.w);
+  for (NodeId in : n.inputs) {
+    const Shape& s = g[in].shape;
+    key += fmt::format("{}x{}x{}x{},", s.n, s.c, s.h, s.w);
+  }
+  const Window& w = n.window;
+  key += fmt::format("|{} {} {} {} {} {} {} {} {} {} {}|{}|{}", w.kh, w.kw, w.stride_h, w.stride_w,
+                     w.pad_t, w.pad_l, w.pad_b, w.pad_r, w.dil_h, w.dil_w, w.groups, n.bias,
+                     n.op == Op::kConv ? static_cast<int>(precision) : 0);
+  return key;
+}
+
+}  // namespace naswot::engine

@@ -1,0 +1,439 @@
+// Plan building and execution. prepare() walks the graph once: it finds or creates each
+// node's primitive in the cache, lays out buffers in the arena (activations by liveness,
+// first fit, so a buffer is reused once its last consumer has run; then weights, weight
+// staging, BN statistics, scratchpad and the input), and binds oneDNN memory objects to
+// arena offsets. run() draws the weights, copies the batch in and executes the steps in
+// order; ReLU sites run the fused sign-packing kernel instead of a oneDNN primitive.
+#include "naswot/engine/executor.h"
+
+#include <fmt/format.h>
+#include <omp.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <unordered_map>
+
+#include "engine/arena.h"
+#include "engine/dnnl_ops.h"
+#include "engine/sign_pack.h"
+#include "naswot/util/error.h"
+#include "naswot/util/rng.h"
+
+namespace naswot::engine {
+
+using dnnl::memory;
+
+namespace {
+
+constexpr std::size_t kAlign = 64;
+
+// The layout of a node's output: the batch arrives as plain NCHW, logits are (N, classes).
+memory::desc dst_desc(const Node& n) {
+  using tag = memory::format_tag;
+  if (n.op == Op::kLinear)
+    return memory::desc({n.shape.n, n.shape.c}, memory::data_type::f32, tag::nc);
+  return activation_md(n.shape, memory::data_type::f32);
+}
+std::size_t aligned(std::size_t bytes) { return (bytes + kAlign - 1) / kAlign * kAlign; }
+
+struct Bound {  // a memory object bound to an arena offset
+  int arg;
+  memory mem;
+  std::size_t offset;
+};
+
+struct Step {
+  NodeId node = -1;
+  Op op = Op::kInput;
+  const Primitive* prim = nullptr;  // null for input, zero and relu
+  std::vector<Bound> args;
+  std::size_t dst_offset = 0, dst_bytes = 0;
+  bool has_dst = false;
+  // kRelu
+  std::size_t src_offset = 0;
+  bool zero_input = false;
+  std::int64_t units = 0, block = -1, word_offset = 0;
+  // kConv / kLinear weights
+  std::int64_t rng_offset = 0, n_weights = 0, n_bias = 0, fan_in = 0;
+  const dnnl::reorder* weight_reorder = nullptr;  // owned by the executor's cache
+  memory user_weights, weights;
+  std::size_t user_offset = 0, weights_offset = 0;
+};
+
+}  // namespace
+
+struct Plan::Impl {
+  Graph graph;
+  std::vector<Step> steps;
+  std::vector<std::size_t> node_offset;  // activation offset of each computed node
+  std::vector<bool> node_has_buffer;
+  Shape input_shape;
+  std::size_t input_offset = 0, total_bytes = 0;
+  std::vector<BitMatrix> block_layout;  // weight, n_units, words_per_row (no words)
+  std::uint64_t bound_generation = 0;
+  dnnl::memory::desc input_md;  // the input node's layout; the batch arrives as NCHW
+  const dnnl::reorder* input_reorder = nullptr;
+};
+
+Plan::Plan() : impl_(std::make_unique<Impl>()) {}
+Plan::~Plan() = default;
+Plan::Plan(Plan&&) noexcept = default;
+Plan& Plan::operator=(Plan&&) noexcept = default;
+std::int64_t Plan::arena_bytes() const { return static_cast<std::int64_t>(impl_->total_bytes); }
+std::int64_t Plan::n_counted_units() const {
+  std::int64_t total = 0;
+  for (const BitMatrix& b : impl_->block_layout) total += b.weight * b.n_units;
+  return total;
+}
+
+struct Executor::Impl {
+  ExecutorOptions options;
+  dnnl::engine eng{dnnl::engine::kind::cpu, 0};
+  dnnl::stream strm{eng};
+  std::unordered_map<std::string, std::unique_ptr<Primitive>> cache;
+  std::unordered_map<std::string, std::unique_ptr<dnnl::reorder>> reorders;
+  Arena arena;
+
+  // A reorder between two layouts, created once per pair.
+  const dnnl::reorder* reorder(const std::string& key, const memory::desc& from,
+                               const memory::desc& to) {
+    auto it = reorders.find(key);
+    if (it == reorders.end()) {
+      dnnl::reorder::primitive_desc pd(eng, from, eng, to);
+      it = reorders.emplace(key, std::make_unique<dnnl::reorder>(pd)).first;
+    }
+    return it->second.get();
+  }
+
+  const Primitive* primitive(const Graph& g, const Node& n) {
+    const std::string key = primitive_key(g, n, options.precision);
+    auto it = cache.find(key);
+    if (it == cache.end()) {
+      it = cache
+               .emplace(key,
+                        std::make_unique<Primitive>(make_primitive(eng, g, n, options.precision)))
+               .first;
+    }
+    return it->second.get();
+  }
+
+  void bind(Plan::Impl& p) {
+    if (p.bound_generation == arena.generation()) return;
+    for (Step& s : p.steps) {
+      for (Bound& b : s.args) b.mem.set_data_handle(arena.base() + b.offset);
+      if (s.weight_reorder) {
+        s.user_weights.set_data_handle(arena.base() + s.user_offset);
+        s.weights.set_data_handle(arena.base() + s.weights_offset);
+      }
+    }
+    p.bound_generation = arena.generation();
+  }
+};
+
+Executor::Executor(ExecutorOptions options) : impl_(std::make_unique<Impl>()) {
+  impl_->options = options;
+  NASWOT_CHECK(options.precision == Precision::kF32);  // TODO(#4): bf16 convolutions
+  if (options.threads > 0) omp_set_num_threads(options.threads);
+}
+
+Executor::~Executor() = default;
+
+std::int64_t Executor::n_cached_primitives() const {
+  return static_cast<std::int64_t>(impl_->cache.size());
+}
+std::int64_t Executor::arena_bytes() const {
+  return static_cast<std::int64_t>(impl_->arena.bytes());
+}
+
+namespace {
+
+// First-fit placement of activation buffers given each node's last use.
+class Placer {
+ public:
+  std::size_t place(std::size_t bytes, std::int64_t now, std::int64_t last_use) {
+    std::erase_if(live_, [&](const Live& l) { return l.last_use < now; });
+    std::sort(live_.begin(), live_.end(),
+              [](const Live& a, const Live& b) { return a.offset < b.offset; });
+    std::size_t offset = 0;
+    for (const Live& l : live_) {
+      if (l.offset >= offset + bytes) break;
+      offset = std::max(offset, l.offset + l.bytes);
+    }
+    live_.push_back({offset, bytes, last_use});
+    high_ = std::max(high_, offset + bytes);
+    return offset;
+  }
+  [[nodiscard]] std::size_t high() const { return high_; }
+
+ private:
+  struct Live {
+    std::size_t offset, bytes;
+    std::int64_t last_use;
+  };
+  std::vector<Live> live_;
+  std::size_t high_ = 0;
+};
+
+}  // namespace
+
+Plan Executor::prepare(const Graph& g, const PrepareOptions& options) {
+  Plan plan;
+  Plan::Impl& p = *plan.impl_;
+  p.graph = g;
+  const std::int64_t n_nodes = g.size();
+  constexpr std::int64_t kForever = std::numeric_limits<std::int64_t>::max();
+  std::vector<std::int64_t> last_use(static_cast<size_t>(n_nodes), -1);
+  for (std::int64_t i = 0; i < n_nodes; ++i) {
+    for (NodeId in : g.nodes[static_cast<size_t>(i)].inputs) last_use[static_cast<size_t>(in)] = i;
+  }
+  if (g.output >= 0) last_use[static_cast<size_t>(g.output)] = kForever;
+  if (options.keep_all_buffers) std::fill(last_use.begin(), last_use.end(), kForever);
+
+  // Sign-code blocks: one per distinct site weight, sites appended in node order.
+  std::unordered_map<std::int32_t, std::int64_t> block_of;
+  Placer placer;
+  p.node_offset.assign(static_cast<size_t>(n_nodes), 0);
+  p.node_has_buffer.assign(static_cast<size_t>(n_nodes), false);
+  std::size_t max_scratch = 0, max_stats = 0, max_user_weights = 0;
+  int n_inputs = 0;
+
+  for (std::int64_t i = 0; i < n_nodes; ++i) {
+    const Node& n = g.nodes[static_cast<size_t>(i)];
+    Step s;
+    s.node = static_cast<NodeId>(i);
+    s.op = n.op;
+    const memory::desc dst_md = dst_desc(n);
+    if (n.op == Op::kInput) {
+      ++n_inputs;
+      p.input_shape = n.shape;
+      p.input_md = dst_md;
+    }
+    s.has_dst = last_use[static_cast<size_t>(i)] >= 0 || n.op == Op::kInput;
+    if (s.has_dst) {
+      s.dst_bytes = dst_md.get_size();
+      s.dst_offset =
+          placer.place(aligned(s.dst_bytes), i, std::max(last_use[static_cast<size_t>(i)], i));
+      p.node_offset[static_cast<size_t>(i)] = s.dst_offset;
+      p.node_has_buffer[static_cast<size_t>(i)] = true;
+    }
+    auto bind_arg = [&](int arg, const memory::desc& md, std::size_t offset) {
+      s.args.push_back({arg, memory(md, impl_->eng, nullptr), offset});
+    };
+    if (n.op == Op::kRelu) {
+      NASWOT_CHECK(n.site_weight > 0 || !n.inputs.empty());
+      s.zero_input = n.inputs.empty();
+      if (!s.zero_input) s.src_offset = p.node_offset[static_cast<size_t>(n.inputs[0])];
+      s.units = n.shape.per_image();
+      if (n.site_weight > 0) {
+        auto [it, fresh] =
+            block_of.try_emplace(n.site_weight, static_cast<std::int64_t>(p.block_layout.size()));
+        if (fresh) p.block_layout.push_back(BitMatrix{n.site_weight, 0, 0, {}});
+        BitMatrix& b = p.block_layout[static_cast<size_t>(it->second)];
+        s.block = it->second;
+        s.word_offset = b.words_per_row;
+        b.n_units += s.units;
+        b.words_per_row += (s.units + 63) / 64;
+      }
+    } else if (n.op != Op::kInput && n.op != Op::kZero) {
+      s.prim = impl_->primitive(g, n);
+      max_scratch = std::max(max_scratch, s.prim->scratch_bytes);
+      for (std::size_t k = 0; k < n.inputs.size(); ++k) {
+        const int arg = (n.op == Op::kAdd || n.op == Op::kConcat)
+                            ? DNNL_ARG_MULTIPLE_SRC + static_cast<int>(k)
+                            : DNNL_ARG_SRC;
+        bind_arg(arg, activation_md(g[n.inputs[k]].shape, memory::data_type::f32),
+                 p.node_offset[static_cast<size_t>(n.inputs[k])]);
+      }
+      bind_arg(DNNL_ARG_DST, dst_md, s.dst_offset);
+      if (n.op == Op::kBatchNorm) {
+        max_stats = std::max(max_stats, aligned(s.prim->mean_md.get_size()) +
+                                            aligned(s.prim->variance_md.get_size()));
+      }
+      if (n.op == Op::kConv || n.op == Op::kLinear) {
+        const Shape& in = g[n.inputs[0]].shape;
+        s.rng_offset = n.rng_offset;
+        s.fan_in =
+            n.op == Op::kConv ? in.c / n.window.groups * n.window.kh * n.window.kw : in.per_image();
+        s.n_weights = n.shape.c * s.fan_in;
+        s.n_bias = n.bias ? n.shape.c : 0;
+        max_user_weights = std::max(max_user_weights, aligned(s.prim->user_weights_md.get_size()));
+      }
+    }
+    p.steps.push_back(std::move(s));
+  }
+  NASWOT_CHECK(n_inputs <= 1);  // 0 when no counted site depends on the images
+  const Shape& is = p.input_shape;
+  if (n_inputs == 1)
+    p.input_reorder = impl_->reorder(
+        fmt::format("input|{}x{}x{}x{}", is.n, is.c, is.h, is.w),
+        memory::desc({is.n, is.c, is.h, is.w}, memory::data_type::f32, memory::format_tag::nchw),
+        p.input_md);
+
+  // Regions after the activations: weights (per step), staging, stats, scratch.
+  std::size_t offset = aligned(placer.high());
+  for (Step& s : p.steps) {
+    if (s.op != Op::kConv && s.op != Op::kLinear) continue;
+    s.weights_offset = offset;
+    offset += aligned(s.prim->weights_md.get_size());
+    s.args.push_back(
+        {DNNL_ARG_WEIGHTS, memory(s.prim->weights_md, impl_->eng, nullptr), s.weights_offset});
+    if (s.n_bias > 0) {
+      const memory::desc bias_md({s.n_bias}, memory::data_type::f32, memory::format_tag::x);
+      s.args.push_back({DNNL_ARG_BIAS, memory(bias_md, impl_->eng, nullptr), offset});
+      offset += aligned(bias_md.get_size());
+    }
+  }
+  const std::size_t staging = offset;
+  offset += max_user_weights;
+  const std::size_t stats = offset;
+  offset += max_stats;
+  const std::size_t scratch = offset;
+  offset += aligned(max_scratch);
+  p.total_bytes = offset;
+
+  for (Step& s : p.steps) {
+    if (s.prim == nullptr) continue;
+    s.args.push_back({DNNL_ARG_SCRATCHPAD,
+                      memory(memory::desc({static_cast<memory::dim>(
+                                              std::max<std::size_t>(s.prim->scratch_bytes, 1))},
+                                          memory::data_type::u8, memory::format_tag::x),
+                             impl_->eng, nullptr),
+                      scratch});
+    if (s.op == Op::kBatchNorm) {
+      s.args.push_back({DNNL_ARG_MEAN, memory(s.prim->mean_md, impl_->eng, nullptr), stats});
+      s.args.push_back({DNNL_ARG_VARIANCE, memory(s.prim->variance_md, impl_->eng, nullptr),
+                        stats + aligned(s.prim->mean_md.get_size())});
+    }
+    if (s.op == Op::kConv || s.op == Op::kLinear) {
+      s.user_offset = staging;
+      s.user_weights = memory(s.prim->user_weights_md, impl_->eng, nullptr);
+      s.weights = memory(s.prim->weights_md, impl_->eng, nullptr);
+      s.weight_reorder =
+          impl_->reorder(primitive_key(g, g[s.node], impl_->options.precision) + "|w",
+                         s.prim->user_weights_md, s.prim->weights_md);
+    }
+  }
+  impl_->arena.reserve(p.total_bytes);
+  impl_->bind(p);
+  return plan;
+}
+
+namespace {
+
+// PyTorch's kaiming_uniform_(a=sqrt(5)) bound, computed as torch does in Python doubles.
+double kaiming_bound(std::int64_t fan_in) {
+  const double a = std::sqrt(5.0);
+  const double gain = std::sqrt(2.0 / (1.0 + a * a));
+  return std::sqrt(3.0) * (gain / std::sqrt(static_cast<double>(fan_in)));
+}
+
+void fill_uniform(Rng& rng, float* out, std::int64_t count, double bound) {
+  const auto lo = static_cast<float>(-bound), hi = static_cast<float>(bound);
+  for (std::int64_t k = 0; k < count; ++k) out[k] = rng.uniform(lo, hi);
+}
+
+}  // namespace
+
+void Executor::run(const Plan& plan, const Tensor& batch, std::uint64_t weight_seed,
+                   SignCodes& codes) {
+  Plan::Impl& p = *plan.impl_;
+  Impl& ex = *impl_;
+  NASWOT_CHECK(p.input_reorder == nullptr ||
+               (batch.n == p.input_shape.n && batch.c == p.input_shape.c &&
+                batch.h == p.input_shape.h && batch.w == p.input_shape.w));
+  NASWOT_CHECK(ex.arena.bytes() >= p.total_bytes);
+  ex.bind(p);
+  char* base = ex.arena.base();
+
+  codes.n_images = batch.n;
+  codes.blocks.resize(p.block_layout.size());
+  for (std::size_t b = 0; b < p.block_layout.size(); ++b) {
+    BitMatrix& m = codes.blocks[b];
+    m.weight = p.block_layout[b].weight;
+    m.n_units = p.block_layout[b].n_units;
+    m.words_per_row = p.block_layout[b].words_per_row;
+    m.words.resize(static_cast<size_t>(batch.n * m.words_per_row));
+  }
+
+  Rng rng(weight_seed);
+  std::int64_t drawn = 0;
+  for (Step& s : p.steps) {
+    switch (s.op) {
+      case Op::kInput: {
+        memory user(memory::desc({batch.n, batch.c, batch.h, batch.w}, memory::data_type::f32,
+                                 memory::format_tag::nchw),
+                    ex.eng, const_cast<float*>(batch.data.data()));
+        memory dst(p.input_md, ex.eng, base + s.dst_offset);
+        p.input_reorder->execute(ex.strm, user, dst);
+        ex.strm.wait();
+        break;
+      }
+      case Op::kZero:
+        std::memset(base + s.dst_offset, 0, s.dst_bytes);
+        break;
+      case Op::kRelu: {
+        float* dst = s.has_dst ? reinterpret_cast<float*>(base + s.dst_offset) : nullptr;
+        if (s.zero_input) {
+          if (dst) std::memset(dst, 0, s.dst_bytes);
+          if (s.block >= 0) {
+            BitMatrix& m = codes.blocks[static_cast<size_t>(s.block)];
+            const std::int64_t words = (s.units + 63) / 64;
+            for (std::int64_t i = 0; i < batch.n; ++i) {
+              std::fill_n(m.words.data() + i * m.words_per_row + s.word_offset, words, 0);
+            }
+          }
+          break;
+        }
+        const auto* src = reinterpret_cast<const float*>(base + s.src_offset);
+        if (s.block >= 0) {
+          BitMatrix& m = codes.blocks[static_cast<size_t>(s.block)];
+          relu_sign_pack(src, dst, batch.n, s.units, m.words.data() + s.word_offset,
+                         m.words_per_row);
+        } else if (dst) {
+          const std::int64_t count = batch.n * s.units;
+#pragma omp parallel for schedule(static)
+          for (std::int64_t k = 0; k < count; ++k) dst[k] = std::max(src[k], 0.0f);
+        }
+        break;
+      }
+      default:
+        if (s.weight_reorder) {
+          NASWOT_CHECK(s.rng_offset >= drawn);
+          rng.discard(static_cast<std::uint64_t>(s.rng_offset - drawn));
+          auto* staging = reinterpret_cast<float*>(base + s.user_offset);
+          fill_uniform(rng, staging, s.n_weights, kaiming_bound(s.fan_in));
+          drawn = s.rng_offset + s.n_weights;
+          s.weight_reorder->execute(ex.strm, s.user_weights, s.weights);
+          if (s.n_bias > 0) {
+            auto* bias = reinterpret_cast<float*>(base + s.weights_offset +
+                                                  aligned(s.prim->weights_md.get_size()));
+            fill_uniform(rng, bias, s.n_bias, 1.0 / std::sqrt(static_cast<double>(s.fan_in)));
+            drawn += s.n_bias;
+          }
+        }
+        std::unordered_map<int, memory> args;
+        for (const Bound& b : s.args) args.emplace(b.arg, b.mem);
+        s.prim->prim.execute(ex.strm, args);
+        ex.strm.wait();
+        break;
+    }
+  }
+}
+
+Tensor Executor::read(const Plan& plan, NodeId id) {
+  const Plan::Impl& p = *plan.impl_;
+  NASWOT_CHECK(id >= 0 && id < p.graph.size() && p.node_has_buffer[static_cast<size_t>(id)]);
+  const Node& n = p.graph[id];
+  Tensor t(n.shape.n, n.shape.c, n.shape.h, n.shape.w);
+  memory::desc from = dst_desc(n);
+  memory src(from, impl_->eng, impl_->arena.base() + p.node_offset[static_cast<size_t>(id)]);
+  memory dst(memory::desc(from.dims(), memory::data_type::f32,
+                          n.op == Op::kLinear ? memory::format_tag::nc : memory::format_tag::nchw),
+             impl_->eng, t.data.data());
+  dnnl::reorder(src, dst).execute(impl_->strm, src, dst);
+  impl_->strm.wait();
+  return t;
+}
+
+}  // namespace naswot::engine
