@@ -57,7 +57,9 @@ enum class BatchMode { kRandom, kFirst };
 // freshly drawn N(0,1) noise of shape (batch, 3, image_size, image_size).
 class Dataset {
  public:
-  // Loads the data named by spec. Throws InputError on bad input.
+  // Loads the data named by spec, with the normalisation of its reference dataset (cifar10,
+  // cifar100; folder: imagenet). Throws InputError on bad input, including folder images that
+  // are not square (networks are built for one image size).
   static Dataset load(const DataSpec& spec, std::int64_t gaussian_image_size = 32);
 
   [[nodiscard]] bool is_gaussian() const { return spec_.kind == "gaussian"; }
@@ -69,12 +71,14 @@ class Dataset {
 
   // Indices of a batch: kFirst = 0..b-1; kRandom = b distinct indices, the first b of a
   // uniform permutation drawn from `seed` (reference loader algorithm, §1.10).
-  // Throws InputError if b < 2 or b > size() (for image data).
+  // Throws InputError if b < 2 or b > size() (for image data). Gaussian data has no images,
+  // so it returns no indices.
   [[nodiscard]] std::vector<std::int64_t> choose(std::int64_t b, BatchMode mode,
                                                  std::uint64_t seed) const;
-  // A normalised NCHW float batch: the chosen images, or Gaussian noise drawn from seed.
+  // A normalised NCHW float batch: the chosen images, or Gaussian noise drawn from seed (mode
+  // ignored). Throws InputError as choose() does.
   [[nodiscard]] Tensor batch(std::int64_t b, BatchMode mode, std::uint64_t seed) const;
-  // The normalised images at the given indices.
+  // The normalised images at the given indices. REQUIRES: image data, indices in [0, size()).
   [[nodiscard]] Tensor gather(std::span<const std::int64_t> indices) const;
 
  private:
