@@ -1,0 +1,104 @@
+#include "cli/common.h"
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <cmath>
+
+#include "naswot/util/error.h"
+
+namespace naswot::cli {
+
+void add_common_options(CLI::App& app, CommonOptions& o) {
+  app.add_option("--space", o.space, "search space (nb201)")->capture_default_str();
+  app.add_option("--data", o.data, "images: gaussian | cifar10:PATH | cifar100:PATH | folder:PATH")
+      ->capture_default_str();
+  app.add_option("--batch-size", o.batch_size, "images per batch (K is batch x batch)")
+      ->capture_default_str();
+  app.add_option("--batch", o.batch, "random: distinct images drawn with --seed; first: file order")
+      ->capture_default_str();
+  app.add_option("--seed", o.seed, "seed for batches, weights and sampling")->capture_default_str();
+  app.add_option("--threads", o.threads, "threads (0 = all cores)")->capture_default_str();
+  app.add_option("--relu-sites", o.relu_sites,
+                 "reference: count every hooked site (ReLUConvBN twice); unique: each ReLU once")
+      ->capture_default_str();
+  app.add_flag("--json", o.json, "one JSON object per result on stdout");
+  app.add_flag("-q,--quiet", o.quiet, "no progress or messages on stderr");
+  app.add_flag("-v,--verbose", o.verbose, "a line per scored network on stderr");
+}
+
+Context load_context(const CommonOptions& o) {
+  Context ctx;
+  ctx.space = spaces::make_space(o.space);
+  if (o.batch_size < 2) {
+    throw InputError(fmt::format("--batch-size {}", o.batch_size), "K needs at least 2 images");
+  }
+  if (o.batch == "random") {
+    ctx.batch_mode = data::BatchMode::kRandom;
+  } else if (o.batch == "first") {
+    ctx.batch_mode = data::BatchMode::kFirst;
+  } else {
+    throw InputError(fmt::format("--batch {}", o.batch), "must be 'random' or 'first'");
+  }
+  if (o.relu_sites == "reference") {
+    ctx.scorer.counting = spaces::SiteCounting::kReference;
+  } else if (o.relu_sites == "unique") {
+    ctx.scorer.counting = spaces::SiteCounting::kUnique;
+  } else {
+    throw InputError(fmt::format("--relu-sites {}", o.relu_sites),
+                     "must be 'reference' or 'unique'");
+  }
+  if (o.threads < 0) throw InputError(fmt::format("--threads {}", o.threads), "must be >= 0");
+  ctx.scorer.executor.threads = o.threads;
+  ctx.data = data::Dataset::load(data::parse_data_spec(o.data));
+  if (!ctx.data.is_gaussian() && o.batch_size > ctx.data.size()) {
+    throw InputError(fmt::format("--batch-size {}", o.batch_size),
+                     fmt::format("larger than the {} images of {}", ctx.data.size(), o.data));
+  }
+  if (!o.bench.empty()) ctx.table = bench::Table::read_csv(o.bench);
+  return ctx;
+}
+
+nlohmann::json score_json(double score) {
+  if (std::isfinite(score)) return score;
+  if (std::isnan(score)) return "nan";
+  return score < 0 ? "-inf" : "inf";
+}
+
+spaces::Arch resolve_arch(const Context& ctx, const std::string& arch_text,
+                          std::optional<std::int64_t> index) {
+  if (!arch_text.empty()) return ctx.space->parse(arch_text);
+  NASWOT_CHECK(index.has_value());
+  const std::string flag = fmt::format("--index {}", *index);
+  if (ctx.table) {
+    const auto row = ctx.table->row_of_index(*index);
+    if (!row) throw InputError(flag, fmt::format("not an index of {}", ctx.table->source()));
+    return ctx.space->parse(ctx.table->text(*row, "arch"));
+  }
+  const auto size = ctx.space->size();
+  if (!size || *index < 0 || *index >= *size) {
+    throw InputError(flag, fmt::format("out of range: the {} space has {} architectures",
+                                       ctx.space->name(), size.value_or(0)));
+  }
+  return ctx.space->at(*index);
+}
+
+ProgressLine::ProgressLine(std::string label, bool quiet)
+    : label_(std::move(label)), enabled_(!quiet && ::isatty(STDERR_FILENO)) {}
+
+ProgressLine::~ProgressLine() {
+  if (drawn_) fmt::print(stderr, "\n");
+}
+
+void ProgressLine::update(const search::Progress& p) {
+  if (!enabled_) return;
+  if (p.done != p.total && p.elapsed_seconds - last_draw_ < 0.2) return;
+  last_draw_ = p.elapsed_seconds;
+  const double rate = p.elapsed_seconds > 0 ? static_cast<double>(p.done) / p.elapsed_seconds : 0.0;
+  const double eta = rate > 0 ? static_cast<double>(p.total - p.done) / rate : 0.0;
+  fmt::print(stderr, "\r{} {}/{}  {:.1f} networks/s  ETA {:.0f} s   ", label_, p.done, p.total,
+             rate, eta);
+  drawn_ = true;
+}
+
+}  // namespace naswot::cli
