@@ -6,7 +6,7 @@ PKGS=(
   libdnnl-dev ocl-icd-opencl-dev
   libcli11-dev libfmt-dev nlohmann-json3-dev libstb-dev libsqlite3-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  clang-format
+  clang-format time
 )
 SUDO=""
 if [ "$(id -u)" != 0 ]; then SUDO=sudo; fi

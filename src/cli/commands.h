@@ -13,5 +13,6 @@ Command add_score_command(CLI::App& app);
 Command add_search_command(CLI::App& app);
 Command add_scan_command(CLI::App& app);
 Command add_correlate_command(CLI::App& app);
+Command add_simulate_command(CLI::App& app);
 
 }  // namespace naswot::cli

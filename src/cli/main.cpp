@@ -24,6 +24,7 @@ int main(int argc, char** argv) {
   add(add_search_command);
   add(add_scan_command);
   add(add_correlate_command);
+  add(add_simulate_command);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -89,6 +89,7 @@ std::int64_t Plan::n_counted_units() const {
 
 struct Executor::Impl {
   ExecutorOptions options;
+  int threads = 1;  // resolved thread count, applied on the calling thread at every run
   dnnl::engine eng{dnnl::engine::kind::cpu, 0};
   dnnl::stream strm{eng};
   std::unordered_map<std::string, std::unique_ptr<Primitive>> cache;
@@ -134,7 +135,7 @@ struct Executor::Impl {
 Executor::Executor(ExecutorOptions options) : impl_(std::make_unique<Impl>()) {
   impl_->options = options;
   NASWOT_CHECK(options.precision == Precision::kF32);  // TODO(#4): bf16 convolutions
-  if (options.threads > 0) omp_set_num_threads(options.threads);
+  impl_->threads = options.threads > 0 ? options.threads : omp_get_num_procs();
 }
 
 Executor::~Executor() = default;
@@ -339,6 +340,8 @@ void Executor::run(const Plan& plan, const Tensor& batch, std::uint64_t weight_s
                    SignCodes& codes) {
   Plan::Impl& p = *plan.impl_;
   Impl& ex = *impl_;
+  // OpenMP's thread count is a per-thread setting: apply ours on whichever thread runs us.
+  omp_set_num_threads(ex.threads);
   NASWOT_CHECK(p.input_reorder == nullptr ||
                (batch.n == p.input_shape.n && batch.c == p.input_shape.c &&
                 batch.h == p.input_shape.h && batch.w == p.input_shape.w));

@@ -100,7 +100,8 @@ Graph reduce_for_scoring(const Graph& input, const ScoringGraphOptions& options)
     node.inputs.clear();
     if (node.op == Op::kRelu) node.site_weight = weight[i];
     if (zero[i]) {
-      if (node.op != Op::kRelu) node.op = Op::kZero;  // a site on zeros keeps its bits (all 0)
+      // A site on zeros keeps its bits (all 0); any other zero value becomes a zero op.
+      if (node.op != Op::kRelu || node.site_weight == 0) node.op = Op::kZero;
     } else {
       for (NodeId in : inputs[i]) {
         NASWOT_CHECK(new_id[static_cast<size_t>(in)] >= 0);
