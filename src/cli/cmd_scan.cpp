@@ -124,7 +124,8 @@ Command add_scan_command(CLI::App& app) {
   sub->add_flag("--all", o->all, "every architecture (of the table, or of the space)");
   sub->add_option("--range", o->range, "indices A..B-1, as A:B");
   sub->add_option("--indices", o->indices_file, "file with one index per line");
-  sub->add_option("--bench", o->common.bench, "benchmark table: indices are its `index` column");
+  sub->add_option("--bench", o->common.bench,
+                  "benchmark table: indices are its `index` column (row positions without one)");
   sub->add_option("--out", o->out, "CSV to write (index,arch,score,n_units,seconds)")->required();
   return [o] { return run_scan(*o); };
 }

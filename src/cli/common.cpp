@@ -10,7 +10,7 @@
 namespace naswot::cli {
 
 void add_common_options(CLI::App& app, CommonOptions& o) {
-  app.add_option("--space", o.space, "search space (nb201)")->capture_default_str();
+  app.add_option("--space", o.space, "search space (nb201, natsss, nb101)")->capture_default_str();
   app.add_option("--data", o.data, "images: gaussian | cifar10:PATH | cifar100:PATH | folder:PATH")
       ->capture_default_str();
   app.add_option("--batch-size", o.batch_size, "images per batch (K is batch x batch)")
@@ -71,9 +71,20 @@ spaces::Arch resolve_arch(const Context& ctx, const std::string& arch_text,
   NASWOT_CHECK(index.has_value());
   const std::string flag = fmt::format("--index {}", *index);
   if (ctx.table) {
-    const auto row = ctx.table->row_of_index(*index);
-    if (!row) throw InputError(flag, fmt::format("not an index of {}", ctx.table->source()));
-    return ctx.space->parse(ctx.table->text(*row, "arch"));
+    const bench::Table& t = *ctx.table;
+    std::optional<std::int64_t> row;
+    if (t.has_column("index")) {
+      row = t.row_of_index(*index);
+    } else if (*index >= 0 && *index < t.n_rows()) {
+      row = *index;  // no `index` column (the NB101 subset): indexed by row position
+    }
+    if (!row) throw InputError(flag, fmt::format("not an index of {}", t.source()));
+    // The row's architecture text: `arch`, else the key row_of_arch joins on.
+    if (t.has_column("arch")) return ctx.space->parse(t.text(*row, "arch"));
+    if (t.has_column("channels")) return ctx.space->parse(t.text(*row, "channels"));
+    if (t.has_column("adjacency") && t.has_column("ops"))
+      return ctx.space->parse(t.text(*row, "adjacency") + "|" + t.text(*row, "ops"));
+    throw InputError(t.source(), "has no architecture column (arch, channels, adjacency + ops)");
   }
   const auto size = ctx.space->size();
   if (!size || *index < 0 || *index >= *size) {

@@ -15,6 +15,7 @@
 #include <unordered_map>
 
 #include "engine/arena.h"
+#include "engine/channel_slice.h"
 #include "engine/dnnl_ops.h"
 #include "engine/sign_pack.h"
 #include "naswot/util/error.h"
@@ -236,6 +237,8 @@ Plan Executor::prepare(const Graph& g, const PrepareOptions& options) {
         b.n_units += s.units;
         b.words_per_row += (s.units + 63) / 64;
       }
+    } else if (n.op == Op::kSlice) {
+      s.src_offset = p.node_offset[static_cast<size_t>(n.inputs[0])];
     } else if (n.op != Op::kInput && n.op != Op::kZero) {
       s.prim = impl_->primitive(g, n);
       max_scratch = std::max(max_scratch, s.prim->scratch_bytes);
@@ -334,6 +337,20 @@ void fill_uniform(Rng& rng, float* out, std::int64_t count, double bound) {
   for (std::int64_t k = 0; k < count; ++k) out[k] = rng.uniform(lo, hi);
 }
 
+// The explicit normal inits (WeightInit): weights N(0, std) from the node's own stream, so they
+// need no draw accounting (Box-Muller may reject), bias 0.
+void fill_normal_init(const Node& n, std::uint64_t weight_seed, std::int64_t n_weights,
+                      float* weights, float* bias, std::int64_t n_bias) {
+  double sigma = 0.01;
+  if (n.init == WeightInit::kKaimingNormalFanOut) {
+    sigma = std::sqrt(2.0 / static_cast<double>(n.window.kh * n.window.kw * n.shape.c));
+  }
+  Rng rng(derive_seed(weight_seed, static_cast<std::uint64_t>(n.rng_offset)));
+  for (std::int64_t k = 0; k < n_weights; ++k)
+    weights[k] = static_cast<float>(sigma * rng.normal());
+  std::fill_n(bias, n_bias, 0.0f);
+}
+
 }  // namespace
 
 void Executor::run(const Plan& plan, const Tensor& batch, std::uint64_t weight_seed,
@@ -375,6 +392,13 @@ void Executor::run(const Plan& plan, const Tensor& batch, std::uint64_t weight_s
       case Op::kZero:
         std::memset(base + s.dst_offset, 0, s.dst_bytes);
         break;
+      case Op::kSlice: {
+        const Node& n = p.graph[s.node];
+        slice_channels(p.graph[n.inputs[0]].shape,
+                       reinterpret_cast<const float*>(base + s.src_offset), n.shape,
+                       reinterpret_cast<float*>(base + s.dst_offset));
+        break;
+      }
       case Op::kRelu: {
         float* dst = s.has_dst ? reinterpret_cast<float*>(base + s.dst_offset) : nullptr;
         if (s.zero_input) {
@@ -401,7 +425,14 @@ void Executor::run(const Plan& plan, const Tensor& batch, std::uint64_t weight_s
         break;
       }
       default:
-        if (s.weight_reorder) {
+        if (s.weight_reorder && p.graph[s.node].init != WeightInit::kTorchDefault) {
+          fill_normal_init(p.graph[s.node], weight_seed, s.n_weights,
+                           reinterpret_cast<float*>(base + s.user_offset),
+                           reinterpret_cast<float*>(base + s.weights_offset +
+                                                    aligned(s.prim->weights_md.get_size())),
+                           s.n_bias);
+          s.weight_reorder->execute(ex.strm, s.user_weights, s.weights);
+        } else if (s.weight_reorder) {
           NASWOT_CHECK(s.rng_offset >= drawn);
           rng.discard(static_cast<std::uint64_t>(s.rng_offset - drawn));
           auto* staging = reinterpret_cast<float*>(base + s.user_offset);

@@ -34,6 +34,8 @@ const char* op_name(Op op) {
       return "global_avg_pool";
     case Op::kLinear:
       return "linear";
+    case Op::kSlice:
+      return "slice";
   }
   return "?";
 }
@@ -82,7 +84,7 @@ NodeId GraphBuilder::input(Shape shape) {
   return push(std::move(n));
 }
 
-NodeId GraphBuilder::conv(NodeId x, std::int64_t c_out, Window w) {
+NodeId GraphBuilder::conv(NodeId x, std::int64_t c_out, Window w, WeightInit init) {
   const Shape& in = shape(x);
   NASWOT_CHECK(w.groups >= 1 && in.c % w.groups == 0 && c_out % w.groups == 0);
   Node n;
@@ -90,6 +92,7 @@ NodeId GraphBuilder::conv(NodeId x, std::int64_t c_out, Window w) {
   n.inputs = {x};
   n.window = w;
   n.shape = windowed(in, w, c_out);
+  n.init = init;
   n.rng_offset = rng_draws_;
   rng_draws_ += c_out * (in.c / w.groups) * w.kh * w.kw;
   return push(std::move(n));
@@ -174,15 +177,26 @@ NodeId GraphBuilder::global_avg_pool(NodeId x) {
   return push(std::move(n));
 }
 
-NodeId GraphBuilder::linear(NodeId x, std::int64_t out, bool bias) {
+NodeId GraphBuilder::linear(NodeId x, std::int64_t out, bool bias, WeightInit init) {
   const Shape& in = shape(x);
   Node n;
   n.op = Op::kLinear;
   n.inputs = {x};
   n.bias = bias;
   n.shape = {in.n, out, 1, 1};
+  n.init = init;
   n.rng_offset = rng_draws_;
   rng_draws_ += out * in.per_image() + (bias ? out : 0);
+  return push(std::move(n));
+}
+
+NodeId GraphBuilder::slice(NodeId x, std::int64_t c) {
+  const Shape& in = shape(x);
+  NASWOT_CHECK(c >= 1 && c <= in.c);
+  Node n;
+  n.op = Op::kSlice;
+  n.inputs = {x};
+  n.shape = {in.n, c, in.h, in.w};
   return push(std::move(n));
 }
 

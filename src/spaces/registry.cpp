@@ -4,6 +4,8 @@
 
 #include <functional>
 
+#include "naswot/spaces/nats_sss.h"
+#include "naswot/spaces/nb101.h"
 #include "naswot/spaces/nb201.h"
 #include "naswot/util/error.h"
 
@@ -19,6 +21,8 @@ struct Entry {
 const std::vector<Entry>& registry() {
   static const std::vector<Entry> entries = {
       {"nb201", [] { return std::make_unique<Nb201Space>(); }},
+      {"natsss", [] { return std::make_unique<NatsSssSpace>(); }},
+      {"nb101", [] { return std::make_unique<Nb101Space>(); }},
   };
   return entries;
 }

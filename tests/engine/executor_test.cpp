@@ -478,5 +478,56 @@ TEST(Executor, SiteOnZerosRecordsZeroBits) {
   for (std::uint64_t w : reused.blocks[0].words) EXPECT_EQ(w, 0u);
 }
 
+TEST(Executor, SliceMatchesNaive) {
+  // (input channels, kept channels): NB101 truncates by one channel, across every layout pair,
+  // including the blocked inputs oneDNN cannot take a sub-memory of (23 of 24, 63 of 64).
+  const std::pair<std::int64_t, std::int64_t> cases[] = {{24, 23}, {32, 31}, {64, 63}, {16, 15},
+                                                         {8, 7},   {17, 16}, {9, 8},   {5, 4},
+                                                         {16, 16}, {32, 16}, {24, 8},  {48, 40}};
+  for (const auto& [c_in, c] : cases) {
+    GraphBuilder b;
+    const NodeId x = b.input({2, c_in, 3, 5});
+    // A conv first so that the slice reads an interior, blocked activation.
+    const NodeId y = b.conv(x, c_in, square(1, 1, 0));
+    expect_matches_naive(std::move(b).finish(b.relu(b.slice(y, c), 1)));
+  }
+}
+
+TEST(Executor, ExplicitNormalInitsMatchNaive) {
+  GraphBuilder b;
+  NodeId x = b.input({2, 3, 6, 6});
+  x = b.conv(x, 16, square(3, 1, 1), WeightInit::kKaimingNormalFanOut);
+  x = b.conv(x, 16, square(3, 1, 1));  // PyTorch default, between two explicit ones
+  x = b.conv(x, 8, square(1, 1, 0), WeightInit::kKaimingNormalFanOut);
+  x = b.linear(b.global_avg_pool(x), 5, true, WeightInit::kNormal001);
+  expect_matches_naive(std::move(b).finish(x));
+}
+
+TEST(Executor, ExplicitNormalInitsHaveTheirStandardDeviation) {
+  GraphBuilder b;
+  const NodeId x = b.input({2, 64, 4, 4});
+  const NodeId conv = b.conv(x, 64, square(3, 1, 1), WeightInit::kKaimingNormalFanOut);
+  const NodeId same = b.conv(x, 64, square(3, 1, 1), WeightInit::kKaimingNormalFanOut);
+  const NodeId fc = b.linear(b.global_avg_pool(conv), 100, true, WeightInit::kNormal001);
+  const Graph g = std::move(b).finish(fc);
+  auto moments = [&](NodeId id) {
+    const testing::NaiveParams p = testing::naive_params(g, id, kWeightSeed);
+    double sum = 0.0, sq = 0.0;
+    for (double w : p.weights) sum += w, sq += w * w;
+    const double n = static_cast<double>(p.weights.size());
+    return std::pair{sum / n, std::sqrt(sq / n - (sum / n) * (sum / n))};
+  };
+  const auto [conv_mean, conv_std] = moments(conv);
+  EXPECT_NEAR(conv_mean, 0.0, 0.002);
+  EXPECT_NEAR(conv_std, std::sqrt(2.0 / (9 * 64)), 0.002);  // fan_out = kh kw C_out
+  const auto [fc_mean, fc_std] = moments(fc);
+  EXPECT_NEAR(fc_mean, 0.0, 0.001);
+  EXPECT_NEAR(fc_std, 0.01, 0.001);
+  for (double bias : testing::naive_params(g, fc, kWeightSeed).bias) EXPECT_EQ(bias, 0.0);
+  // Two same-shaped convs get different weights (each node has its own stream).
+  EXPECT_NE(testing::naive_params(g, conv, kWeightSeed).weights,
+            testing::naive_params(g, same, kWeightSeed).weights);
+}
+
 }  // namespace
 }  // namespace naswot::engine

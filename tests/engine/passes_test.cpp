@@ -279,5 +279,19 @@ TEST(ReduceForScoring, DeadSitesAreNotCounted) {
   expect_same_kernel(g, batch);
 }
 
+TEST(ReduceForScoring, SliceFoldsLikeOtherUnaryOps) {
+  // A slice of zeros is zero (a site on it has no inputs); a slice of live data stays.
+  GraphBuilder b;
+  const NodeId x = b.input({2, 8, 4, 4});
+  const NodeId on_zero = b.relu(b.slice(b.zero(x), 7), 1);
+  const NodeId on_x = b.relu(b.slice(x, 7), 1);
+  const Graph g = std::move(b).finish(b.add(std::vector<NodeId>{on_zero, on_x}));
+  const Graph red = reduce_for_scoring(g);
+  ASSERT_EQ(red.size(), 4);  // input, slice of x, the two sites
+  EXPECT_EQ(count_op(red, Op::kSlice), 1);
+  EXPECT_TRUE(red[relus(red)[0]].inputs.empty());
+  EXPECT_EQ(red.n_counted_units(), 2 * 7 * 16);
+}
+
 }  // namespace
 }  // namespace naswot::engine

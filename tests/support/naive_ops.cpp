@@ -169,9 +169,21 @@ NaiveParams naive_params(const Graph& g, NodeId id, std::uint64_t weight_seed) {
   const Node& n = g[id];
   NASWOT_CHECK(n.op == Op::kConv || n.op == Op::kLinear);
   const std::int64_t fan = fan_in(g, n);
+  NaiveParams p;
+  if (n.init != engine::WeightInit::kTorchDefault) {
+    // The explicit normal inits: the node's own stream, bias 0 (executor.cpp).
+    const double sigma =
+        n.init == engine::WeightInit::kNormal001
+            ? 0.01
+            : std::sqrt(2.0 / static_cast<double>(n.window.kh * n.window.kw * n.shape.c));
+    Rng own(derive_seed(weight_seed, static_cast<std::uint64_t>(n.rng_offset)));
+    for (std::int64_t k = 0; k < n.shape.c * fan; ++k)
+      p.weights.push_back(static_cast<float>(sigma * own.normal()));
+    if (n.op == Op::kLinear && n.bias) p.bias.assign(static_cast<std::size_t>(n.shape.c), 0.0);
+    return p;
+  }
   Rng rng(weight_seed);
   rng.discard(static_cast<std::uint64_t>(n.rng_offset));
-  NaiveParams p;
   const double wb = kaiming_bound(fan);
   for (std::int64_t k = 0; k < n.shape.c * fan; ++k)
     p.weights.push_back(rng.uniform(static_cast<float>(-wb), static_cast<float>(wb)));
@@ -225,6 +237,12 @@ std::vector<NaiveTensor> naive_forward(const Graph& g, const Tensor& input,
           break;
         case Op::kLinear:
           y = linear(g, id, in(0), weight_seed);
+          break;
+        case Op::kSlice:
+          for (std::int64_t n = 0; n < y.n; ++n)
+            for (std::int64_t c = 0; c < y.c; ++c)
+              for (std::int64_t h = 0; h < y.h; ++h)
+                for (std::int64_t w = 0; w < y.w; ++w) y.at(n, c, h, w) = in(0).at(n, c, h, w);
           break;
         default:
           ADD_FAILURE() << "naive_forward: unexpected op " << engine::op_name(node.op);

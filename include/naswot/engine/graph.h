@@ -24,6 +24,17 @@ enum class Op : std::int8_t {
   kZero,           // zeros shaped like (strided) input: the `none` op
   kGlobalAvgPool,  // mean over H, W -> (N, C, 1, 1)
   kLinear,         // fully connected on (N, C, 1, 1) -> (N, out, 1, 1), optional bias
+  kSlice,          // the first shape.c channels of the input (NB101's channel truncation)
+};
+
+// How a conv/linear node's initial weights are drawn (the executor fills them; see
+// executor.cpp). kTorchDefault follows PyTorch bit for bit from the shared stream; the explicit
+// normal inits draw from the node's own stream, Rng(derive_seed(seed, rng_offset)), with
+// Rng::normal(), so they are deterministic but not bit-equal to torch's normal_.
+enum class WeightInit : std::int8_t {
+  kTorchDefault,         // weights and bias U(±1/sqrt(fan_in)) (kaiming_uniform a=sqrt(5))
+  kKaimingNormalFanOut,  // weights N(0, sqrt(2 / (kh·kw·C_out))), bias 0 (NB101 convs)
+  kNormal001,            // weights N(0, 0.01), bias 0 (NB101 classifier)
 };
 
 [[nodiscard]] const char* op_name(Op op);
@@ -55,6 +66,7 @@ struct Node {
   bool bias = false;             // kLinear
   std::int32_t site_weight = 0;  // kRelu: how many counted ReLU sites read this input
   std::int64_t rng_offset = 0;   // kConv/kLinear: 32-bit draws before its weights (init order)
+  WeightInit init = WeightInit::kTorchDefault;  // kConv/kLinear
   friend bool operator==(const Node&, const Node&) = default;
 };
 
@@ -80,7 +92,7 @@ struct Graph {
 class GraphBuilder {
  public:
   NodeId input(Shape shape);
-  NodeId conv(NodeId x, std::int64_t c_out, Window w);
+  NodeId conv(NodeId x, std::int64_t c_out, Window w, WeightInit init = WeightInit::kTorchDefault);
   NodeId batch_norm(NodeId x);
   // A ReLU; `site_weight` = how many of the reference's hooked sites see its input (0: none).
   NodeId relu(NodeId x, std::int32_t site_weight);
@@ -90,7 +102,9 @@ class GraphBuilder {
   NodeId concat(std::span<const NodeId> xs);
   NodeId zero(NodeId x, std::int64_t stride = 1);
   NodeId global_avg_pool(NodeId x);
-  NodeId linear(NodeId x, std::int64_t out, bool bias);
+  NodeId linear(NodeId x, std::int64_t out, bool bias, WeightInit init = WeightInit::kTorchDefault);
+  // The first `c` channels of x. REQUIRES: 1 <= c <= channels of x.
+  NodeId slice(NodeId x, std::int64_t c);
 
   [[nodiscard]] const Shape& shape(NodeId x) const;
   // Ends building; `output` is the logits node.
