@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <fstream>
+#include <map>
 
 #include "cli/commands.h"
 #include "cli/common.h"
@@ -59,6 +60,7 @@ std::vector<std::int64_t> indices_to_scan(const ScanOptions& o, const Context& c
     std::ifstream in(o.indices_file);
     if (!in) throw InputError(o.indices_file, "cannot read the indices file");
     std::string line;
+    std::map<std::int64_t, std::int64_t> line_of;  // index -> first line, to reject repeats
     for (std::int64_t line_no = 1; std::getline(in, line); ++line_no) {
       if (line.empty()) continue;
       try {
@@ -69,9 +71,30 @@ std::vector<std::int64_t> indices_to_scan(const ScanOptions& o, const Context& c
         throw InputError(fmt::format("{}:{}", o.indices_file, line_no),
                          fmt::format("'{}' is not an index", line));
       }
+      const auto [it, fresh] = line_of.emplace(out.back(), line_no);
+      if (!fresh) {
+        throw InputError(fmt::format("{}:{}", o.indices_file, line_no),
+                         fmt::format("index {} is already on line {}", out.back(), it->second));
+      }
     }
+    if (out.empty()) throw InputError(o.indices_file, "lists no indices");
   }
   return out;
+}
+
+// Says on stderr what reopening the file cut off (nothing, normally).
+void report_recovery(const search::ScanStore& store, const ScanOptions& o) {
+  const search::ScanRecovery& r = store.recovery();
+  if (o.common.quiet) return;
+  if (r.damaged_bytes > 0) {
+    fmt::print(stderr,
+               "naswot: {}:{}: {}; moved {} bytes from there on to {}.damaged, they will be "
+               "scored again\n",
+               o.out, r.damaged_line, r.damage, r.damaged_bytes, o.out);
+  } else if (r.torn_bytes > 0 && o.common.verbose) {
+    fmt::print(stderr, "naswot: {}: cut a torn last line ({} bytes) left by an interrupted scan\n",
+               o.out, r.torn_bytes);
+  }
 }
 
 int run_scan(const ScanOptions& o) {
@@ -81,25 +104,50 @@ int run_scan(const ScanOptions& o) {
   std::vector<spaces::Arch> archs;
   for (std::int64_t i : indices) archs.push_back(resolve_arch(ctx, "", i));
   search::ScanStore store(o.out);
-  search::Scorer scorer(*ctx.space, ctx.scorer);
+  report_recovery(store, o);
+  // A resumed file must have been made over the same indexing (space, table) as this run.
+  for (std::size_t k = 0; k < indices.size(); ++k) {
+    const auto stored = store.arch_of(indices[k]);
+    if (stored && *stored != ctx.space->format(archs[k])) {
+      throw InputError(o.out,
+                       fmt::format("row {} holds {}, but index {} is {} here; was the file "
+                                   "scanned with another --space or --bench?",
+                                   indices[k], *stored, indices[k], ctx.space->format(archs[k])));
+    }
+  }
+  search::ScorePool pool(*ctx.space, ctx.scorer, {o.common.jobs, o.common.threads});
   const Tensor batch = ctx.data.batch(o.common.batch_size, ctx.batch_mode, o.common.seed);
   ProgressLine progress("scan", o.common.quiet);
   const auto start = std::chrono::steady_clock::now();
   std::int64_t todo = 0, done = 0;
   for (std::int64_t i : indices) todo += store.done().count(i) ? 0 : 1;
   const std::int64_t skipped = static_cast<std::int64_t>(indices.size()) - todo;
+  auto elapsed = [&] {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  };
+  // Work in chunks of a few networks per worker, appending each chunk in index order, so a
+  // kill loses at most one chunk and the file never has gaps.
+  const std::size_t chunk = 4 * static_cast<std::size_t>(pool.jobs());
+  std::vector<std::size_t> pending;
   for (std::size_t k = 0; k < indices.size(); ++k) {
-    if (store.done().count(indices[k])) continue;
-    const search::ScoreResult r = scorer.score(archs[k], batch, o.common.seed);
-    const std::string text = ctx.space->format(archs[k]);
-    store.append({indices[k], text, r.score, r.n_units, r.seconds});
-    ++done;
-    if (o.common.verbose && !o.common.quiet) {
-      fmt::print(stderr, "{} {} {}\n", indices[k], text, search::format_score(r.score));
+    if (!store.done().count(indices[k])) pending.push_back(k);
+  }
+  for (std::size_t first = 0; first < pending.size(); first += chunk) {
+    const std::size_t n = std::min(chunk, pending.size() - first);
+    std::vector<spaces::Arch> work;
+    for (std::size_t j = 0; j < n; ++j) work.push_back(archs[pending[first + j]]);
+    const auto results = pool.score(work, batch, weight_seed(o.common), [&](std::int64_t finished) {
+      progress.update({done + finished, todo, elapsed()});
+    });
+    for (std::size_t j = 0; j < n; ++j) {
+      const std::size_t k = pending[first + j];
+      const std::string text = ctx.space->format(archs[k]);
+      store.append({indices[k], text, results[j].score, results[j].n_units, results[j].seconds});
+      if (o.common.verbose && !o.common.quiet) {
+        fmt::print(stderr, "{} {} {}\n", indices[k], text, search::format_score(results[j].score));
+      }
     }
-    progress.update(
-        {done, todo,
-         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count()});
+    done += static_cast<std::int64_t>(n);
   }
   const double secs =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

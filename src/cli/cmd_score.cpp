@@ -23,7 +23,7 @@ int run_score(const ScoreOptions& o, bool have_index) {
   const std::string text = ctx.space->format(arch);
   search::Scorer scorer(*ctx.space, ctx.scorer);
   const Tensor batch = ctx.data.batch(o.common.batch_size, ctx.batch_mode, o.common.seed);
-  const search::ScoreResult r = scorer.score(arch, batch, o.common.seed);
+  const search::ScoreResult r = scorer.score(arch, batch, weight_seed(o.common));
 
   nlohmann::ordered_json metrics = nlohmann::ordered_json::object();
   std::optional<std::int64_t> bench_index;

@@ -5,6 +5,7 @@
 
 #include <cmath>
 
+#include "naswot/search/memory.h"
 #include "naswot/util/error.h"
 
 namespace naswot::cli {
@@ -18,13 +19,26 @@ void add_common_options(CLI::App& app, CommonOptions& o) {
   app.add_option("--batch", o.batch, "random: distinct images drawn with --seed; first: file order")
       ->capture_default_str();
   app.add_option("--seed", o.seed, "seed for batches, weights and sampling")->capture_default_str();
-  app.add_option("--threads", o.threads, "threads (0 = all cores)")->capture_default_str();
+  app.add_option("--weight-seed", o.weight_seed, "seed of the initial weights (default: --seed)");
+  app.add_option("--threads", o.threads,
+                 "OpenMP threads per network (0 = auto: 1 per job when scoring many networks, "
+                 "all cores for one)")
+      ->capture_default_str();
+  app.add_option("--jobs", o.jobs, "networks scored at once (0 = auto: one per core)")
+      ->capture_default_str();
   app.add_option("--relu-sites", o.relu_sites,
                  "reference: count every hooked site (ReLUConvBN twice); unique: each ReLU once")
+      ->capture_default_str();
+  app.add_option("--precision", o.precision,
+                 "f32: reference numerics; bf16: bf16 convolutions (faster, a few sign bits differ)")
       ->capture_default_str();
   app.add_flag("--json", o.json, "one JSON object per result on stdout");
   app.add_flag("-q,--quiet", o.quiet, "no progress or messages on stderr");
   app.add_flag("-v,--verbose", o.verbose, "a line per scored network on stderr");
+}
+
+std::uint64_t weight_seed(const CommonOptions& o) {
+  return o.weight_seed >= 0 ? static_cast<std::uint64_t>(o.weight_seed) : o.seed;
 }
 
 Context load_context(const CommonOptions& o) {
@@ -48,13 +62,23 @@ Context load_context(const CommonOptions& o) {
     throw InputError(fmt::format("--relu-sites {}", o.relu_sites),
                      "must be 'reference' or 'unique'");
   }
+  if (o.precision == "f32") {
+    ctx.scorer.executor.precision = engine::Precision::kF32;
+  } else if (o.precision == "bf16") {
+    ctx.scorer.executor.precision = engine::Precision::kBF16;
+  } else {
+    throw InputError(fmt::format("--precision {}", o.precision), "must be 'f32' or 'bf16'");
+  }
   if (o.threads < 0) throw InputError(fmt::format("--threads {}", o.threads), "must be >= 0");
+  if (o.jobs < 0) throw InputError(fmt::format("--jobs {}", o.jobs), "must be >= 0");
   ctx.scorer.executor.threads = o.threads;
   ctx.data = data::Dataset::load(data::parse_data_spec(o.data));
   if (!ctx.data.is_gaussian() && o.batch_size > ctx.data.size()) {
     throw InputError(fmt::format("--batch-size {}", o.batch_size),
                      fmt::format("larger than the {} images of {}", ctx.data.size(), o.data));
   }
+  search::check_batch_memory(*ctx.space, o.batch_size, ctx.data.image_size(), ctx.scorer,
+                             fmt::format("--batch-size {}", o.batch_size));
   if (!o.bench.empty()) ctx.table = bench::Table::read_csv(o.bench);
   return ctx;
 }

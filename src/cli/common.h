@@ -23,15 +23,22 @@ struct CommonOptions {
   std::int64_t batch_size = 128;
   std::string batch = "random";
   std::uint64_t seed = 1;
+  std::int64_t weight_seed = -1;  // -1: same as seed
   int threads = 0;
+  int jobs = 0;
   std::string relu_sites = "reference";
+  std::string precision = "f32";
   std::string bench;  // benchmark table path, optional
   bool json = false;
   bool quiet = false;
   bool verbose = false;
 };
 
-// Adds --space, --data, --batch-size, --batch, --seed, --threads, --relu-sites, --json, -q, -v.
+// The seed of the initial weights: --weight-seed, or --seed when that is not given.
+[[nodiscard]] std::uint64_t weight_seed(const CommonOptions& o);
+
+// Adds --space, --data, --batch-size, --batch, --seed, --threads, --jobs, --relu-sites, --json,
+// -q, -v.
 void add_common_options(CLI::App& app, CommonOptions& o);
 
 // What the common options name, loaded and checked. Throws InputError.

@@ -4,7 +4,8 @@
 // visits them (folders by path, files by name), so nested folders count too. Extensions match
 // case-insensitively. Images are decoded by stb_image and forced to RGB, as PIL's
 // convert("RGB") does. Unlike the reference there is no resize or crop: all images must
-// already share one size.
+// already share one size, of at most kMaxSide pixels a side (stb refuses a header claiming
+// more before allocating for it, which keeps a corrupt header from asking for gigabytes).
 #include <algorithm>
 #include <cctype>
 #include <fstream>
@@ -25,6 +26,7 @@
 #define STBI_ONLY_PNG
 #define STBI_ONLY_JPEG
 #define STBI_NO_STDIO
+#define STBI_MAX_DIMENSIONS 8192  // = kMaxSide below
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wunused-function"
 #pragma GCC diagnostic ignored "-Wsign-compare"
@@ -73,6 +75,8 @@ std::vector<fs::path> class_files(const fs::path& class_dir) {
   return files;
 }
 
+constexpr int kMaxSide = STBI_MAX_DIMENSIONS;
+
 std::string size_text(int w, int h) { return std::to_string(w) + "x" + std::to_string(h); }
 
 struct StbFree {
@@ -99,8 +103,12 @@ Decoded decode(const fs::path& file) {
                                       static_cast<int>(bytes.size()), &out.w, &out.h,
                                       &channels_in_file, 3));
   if (!out.rgb) {
+    const std::string reason = stbi_failure_reason();
     throw InputError(file.string(),
-                     std::string("cannot decode the image: ") + stbi_failure_reason());
+                     "cannot decode the image: " + reason +
+                         (reason == "too large"
+                              ? " (at most " + std::to_string(kMaxSide) + " pixels a side are read)"
+                              : std::string()));
   }
   return out;
 }

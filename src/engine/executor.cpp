@@ -68,6 +68,8 @@ struct Plan::Impl {
   Graph graph;
   std::vector<Step> steps;
   std::vector<std::size_t> node_offset;  // activation offset of each computed node
+  std::vector<memory::desc> node_md;     // layout and type of each node's output
+  std::vector<bool> bf16_out;            // ReLU writing bf16 for its convolutions
   std::vector<bool> node_has_buffer;
   Shape input_shape;
   std::size_t input_offset = 0, total_bytes = 0;
@@ -108,13 +110,13 @@ struct Executor::Impl {
     return it->second.get();
   }
 
-  const Primitive* primitive(const Graph& g, const Node& n) {
-    const std::string key = primitive_key(g, n, options.precision);
+  const Primitive* primitive(const Graph& g, const Node& n, Precision precision) {
+    const std::string key = primitive_key(g, n, precision);
     auto it = cache.find(key);
     if (it == cache.end()) {
       it = cache
                .emplace(key,
-                        std::make_unique<Primitive>(make_primitive(eng, g, n, options.precision)))
+                        std::make_unique<Primitive>(make_primitive(eng, g, n, precision)))
                .first;
     }
     return it->second.get();
@@ -135,7 +137,6 @@ struct Executor::Impl {
 
 Executor::Executor(ExecutorOptions options) : impl_(std::make_unique<Impl>()) {
   impl_->options = options;
-  NASWOT_CHECK(options.precision == Precision::kF32);  // TODO(#4): bf16 convolutions
   impl_->threads = options.threads > 0 ? options.threads : omp_get_num_procs();
 }
 
@@ -180,6 +181,7 @@ class Placer {
 }  // namespace
 
 Plan Executor::prepare(const Graph& g, const PrepareOptions& options) {
+  omp_set_num_threads(impl_->threads);  // oneDNN sizes its kernels for the current count
   Plan plan;
   Plan::Impl& p = *plan.impl_;
   p.graph = g;
@@ -200,12 +202,36 @@ Plan Executor::prepare(const Graph& g, const PrepareOptions& options) {
   std::size_t max_scratch = 0, max_stats = 0, max_user_weights = 0;
   int n_inputs = 0;
 
+  // bf16: a ReLU whose every consumer is a convolution writes bf16, and those convolutions
+  // run in bf16 (f32 accumulation); BN, sums, pools and the sign bits stay f32.
+  std::vector<std::vector<NodeId>> consumers(static_cast<size_t>(n_nodes));
+  for (std::int64_t i = 0; i < n_nodes; ++i) {
+    for (NodeId in : g.nodes[static_cast<size_t>(i)].inputs) consumers[static_cast<size_t>(in)].push_back(static_cast<NodeId>(i));
+  }
+  p.bf16_out.assign(static_cast<size_t>(n_nodes), false);
+  p.node_md.resize(static_cast<size_t>(n_nodes));
+  for (std::int64_t i = 0; i < n_nodes; ++i) {
+    const Node& n = g.nodes[static_cast<size_t>(i)];
+    const auto& uses = consumers[static_cast<size_t>(i)];
+    p.bf16_out[static_cast<size_t>(i)] =
+        impl_->options.precision == Precision::kBF16 && n.op == Op::kRelu && !uses.empty() &&
+        i != g.output && !options.keep_all_buffers &&
+        std::all_of(uses.begin(), uses.end(), [&](NodeId u) { return g[u].op == Op::kConv; });
+    p.node_md[static_cast<size_t>(i)] = p.bf16_out[static_cast<size_t>(i)]
+                                            ? activation_md(n.shape, memory::data_type::bf16)
+                                            : dst_desc(n);
+  }
+  auto precision_of = [&](const Node& n) {
+    const bool bf16 = n.op == Op::kConv && p.bf16_out[static_cast<size_t>(n.inputs[0])];
+    return bf16 ? Precision::kBF16 : Precision::kF32;
+  };
+
   for (std::int64_t i = 0; i < n_nodes; ++i) {
     const Node& n = g.nodes[static_cast<size_t>(i)];
     Step s;
     s.node = static_cast<NodeId>(i);
     s.op = n.op;
-    const memory::desc dst_md = dst_desc(n);
+    const memory::desc dst_md = p.node_md[static_cast<size_t>(i)];
     if (n.op == Op::kInput) {
       ++n_inputs;
       p.input_shape = n.shape;
@@ -240,13 +266,13 @@ Plan Executor::prepare(const Graph& g, const PrepareOptions& options) {
     } else if (n.op == Op::kSlice) {
       s.src_offset = p.node_offset[static_cast<size_t>(n.inputs[0])];
     } else if (n.op != Op::kInput && n.op != Op::kZero) {
-      s.prim = impl_->primitive(g, n);
+      s.prim = impl_->primitive(g, n, precision_of(n));
       max_scratch = std::max(max_scratch, s.prim->scratch_bytes);
       for (std::size_t k = 0; k < n.inputs.size(); ++k) {
         const int arg = (n.op == Op::kAdd || n.op == Op::kConcat)
                             ? DNNL_ARG_MULTIPLE_SRC + static_cast<int>(k)
                             : DNNL_ARG_SRC;
-        bind_arg(arg, activation_md(g[n.inputs[k]].shape, memory::data_type::f32),
+        bind_arg(arg, p.node_md[static_cast<size_t>(n.inputs[k])],
                  p.node_offset[static_cast<size_t>(n.inputs[k])]);
       }
       bind_arg(DNNL_ARG_DST, dst_md, s.dst_offset);
@@ -314,7 +340,7 @@ Plan Executor::prepare(const Graph& g, const PrepareOptions& options) {
       s.user_weights = memory(s.prim->user_weights_md, impl_->eng, nullptr);
       s.weights = memory(s.prim->weights_md, impl_->eng, nullptr);
       s.weight_reorder =
-          impl_->reorder(primitive_key(g, g[s.node], impl_->options.precision) + "|w",
+          impl_->reorder(primitive_key(g, g[s.node], precision_of(g[s.node])) + "|w",
                          s.prim->user_weights_md, s.prim->weights_md);
     }
   }
@@ -400,28 +426,22 @@ void Executor::run(const Plan& plan, const Tensor& batch, std::uint64_t weight_s
         break;
       }
       case Op::kRelu: {
-        float* dst = s.has_dst ? reinterpret_cast<float*>(base + s.dst_offset) : nullptr;
-        if (s.zero_input) {
-          if (dst) std::memset(dst, 0, s.dst_bytes);
-          if (s.block >= 0) {
-            BitMatrix& m = codes.blocks[static_cast<size_t>(s.block)];
-            const std::int64_t words = (s.units + 63) / 64;
-            for (std::int64_t i = 0; i < batch.n; ++i) {
-              std::fill_n(m.words.data() + i * m.words_per_row + s.word_offset, words, 0);
-            }
+        ReluOutput out;
+        if (s.has_dst && p.bf16_out[static_cast<size_t>(s.node)]) {
+          out.bf16 = reinterpret_cast<std::uint16_t*>(base + s.dst_offset);
+        } else if (s.has_dst) {
+          out.f32 = reinterpret_cast<float*>(base + s.dst_offset);
+        }
+        BitMatrix* m = s.block >= 0 ? &codes.blocks[static_cast<size_t>(s.block)] : nullptr;
+        if (s.zero_input) {  // all bits 0, output 0
+          if (s.has_dst) std::memset(base + s.dst_offset, 0, s.dst_bytes);
+          for (std::int64_t i = 0; m && i < batch.n; ++i) {
+            std::fill_n(m->words.data() + i * m->words_per_row + s.word_offset, (s.units + 63) / 64, 0);
           }
           break;
         }
-        const auto* src = reinterpret_cast<const float*>(base + s.src_offset);
-        if (s.block >= 0) {
-          BitMatrix& m = codes.blocks[static_cast<size_t>(s.block)];
-          relu_sign_pack(src, dst, batch.n, s.units, m.words.data() + s.word_offset,
-                         m.words_per_row);
-        } else if (dst) {
-          const std::int64_t count = batch.n * s.units;
-#pragma omp parallel for schedule(static)
-          for (std::int64_t k = 0; k < count; ++k) dst[k] = std::max(src[k], 0.0f);
-        }
+        relu_sign_pack(reinterpret_cast<const float*>(base + s.src_offset), out, batch.n, s.units,
+                       m ? m->words.data() + s.word_offset : nullptr, m ? m->words_per_row : 0);
         break;
       }
       default:
@@ -460,7 +480,7 @@ Tensor Executor::read(const Plan& plan, NodeId id) {
   NASWOT_CHECK(id >= 0 && id < p.graph.size() && p.node_has_buffer[static_cast<size_t>(id)]);
   const Node& n = p.graph[id];
   Tensor t(n.shape.n, n.shape.c, n.shape.h, n.shape.w);
-  memory::desc from = dst_desc(n);
+  memory::desc from = p.node_md[static_cast<size_t>(id)];
   memory src(from, impl_->eng, impl_->arena.base() + p.node_offset[static_cast<size_t>(id)]);
   memory dst(memory::desc(from.dims(), memory::data_type::f32,
                           n.op == Op::kLinear ? memory::format_tag::nc : memory::format_tag::nchw),

@@ -3,65 +3,72 @@
 #include <immintrin.h>
 
 #include <algorithm>
+#include <cstring>
 
 namespace naswot::engine {
 
 namespace {
 
-std::uint64_t pack_tail(const float* x, float* y, std::int64_t count) {
-  std::uint64_t w = 0;
-  for (std::int64_t b = 0; b < count; ++b) {
-    w |= static_cast<std::uint64_t>(x[b] > 0.0f) << b;
-    if (y) y[b] = std::max(x[b], 0.0f);
-  }
-  return w;
+std::uint16_t to_bf16(float x) {  // round to nearest even; inputs here are >= 0 and finite
+  std::uint32_t bits = 0;
+  std::memcpy(&bits, &x, sizeof bits);
+  return static_cast<std::uint16_t>((bits + 0x7FFFu + ((bits >> 16) & 1u)) >> 16);
 }
 
-void pack_image_portable(const float* x, float* y, std::int64_t units, std::uint64_t* words) {
-  const std::int64_t full = units / 64;
-  for (std::int64_t k = 0; k < full; ++k)
-    words[k] = pack_tail(x + 64 * k, y ? y + 64 * k : nullptr, 64);
-  if (units % 64) words[full] = pack_tail(x + 64 * full, y ? y + 64 * full : nullptr, units % 64);
-}
-
-__attribute__((target("avx512f"))) void pack_image_avx512(const float* x, float* y,
-                                                          std::int64_t units,
-                                                          std::uint64_t* words) {
-  const __m512 zero = _mm512_setzero_ps();
-  const std::int64_t full = units / 64;
-  for (std::int64_t k = 0; k < full; ++k) {
-    const float* p = x + 64 * k;
-    const __m512 a = _mm512_loadu_ps(p), b = _mm512_loadu_ps(p + 16);
-    const __m512 c = _mm512_loadu_ps(p + 32), d = _mm512_loadu_ps(p + 48);
-    const std::uint64_t m0 = _mm512_cmp_ps_mask(a, zero, _CMP_GT_OQ);
-    const std::uint64_t m1 = _mm512_cmp_ps_mask(b, zero, _CMP_GT_OQ);
-    const std::uint64_t m2 = _mm512_cmp_ps_mask(c, zero, _CMP_GT_OQ);
-    const std::uint64_t m3 = _mm512_cmp_ps_mask(d, zero, _CMP_GT_OQ);
-    words[k] = m0 | (m1 << 16) | (m2 << 32) | (m3 << 48);
-    if (y) {
-      float* q = y + 64 * k;
-      _mm512_storeu_ps(q, _mm512_max_ps(a, zero));
-      _mm512_storeu_ps(q + 16, _mm512_max_ps(b, zero));
-      _mm512_storeu_ps(q + 32, _mm512_max_ps(c, zero));
-      _mm512_storeu_ps(q + 48, _mm512_max_ps(d, zero));
+// Scalar reference path for tails and CPUs without AVX-512.
+void pack_range(const float* x, ReluOutput out, std::int64_t begin, std::int64_t end,
+                std::uint64_t* words) {
+  for (std::int64_t j = begin; j < end; j += 64) {
+    const std::int64_t count = std::min<std::int64_t>(64, end - j);
+    std::uint64_t w = 0;
+    for (std::int64_t b = 0; b < count; ++b) {
+      const float v = x[j + b];
+      w |= static_cast<std::uint64_t>(v > 0.0f) << b;
+      if (out.f32) out.f32[j + b] = std::max(v, 0.0f);
+      if (out.bf16) out.bf16[j + b] = to_bf16(std::max(v, 0.0f));
     }
+    if (words) words[j / 64] = w;
   }
-  if (units % 64) words[full] = pack_tail(x + 64 * full, y ? y + 64 * full : nullptr, units % 64);
+}
+
+__attribute__((target("avx512f,avx512bf16,avx512vl"))) void pack_avx512(
+    const float* x, ReluOutput out, std::int64_t units, std::uint64_t* words, bool bf16_ok) {
+  const __m512 zero = _mm512_setzero_ps();
+  const std::int64_t full = units / 64 * 64;
+  for (std::int64_t j = 0; j < full; j += 64) {
+    std::uint64_t w = 0;
+    for (int q = 0; q < 4; ++q) {
+      const __m512 v = _mm512_loadu_ps(x + j + 16 * q);
+      w |= static_cast<std::uint64_t>(_mm512_cmp_ps_mask(v, zero, _CMP_GT_OQ)) << (16 * q);
+      const __m512 r = _mm512_max_ps(v, zero);
+      if (out.f32) _mm512_storeu_ps(out.f32 + j + 16 * q, r);
+      if (out.bf16 && bf16_ok) {
+        _mm256_storeu_si256(reinterpret_cast<__m256i*>(out.bf16 + j + 16 * q),
+                            reinterpret_cast<__m256i>(_mm512_cvtneps_pbh(r)));
+      } else if (out.bf16) {
+        for (int b = 0; b < 16; ++b) out.bf16[j + 16 * q + b] = to_bf16(std::max(x[j + 16 * q + b], 0.0f));
+      }
+    }
+    if (words) words[j / 64] = w;
+  }
+  pack_range(x, out, full, units, words);
 }
 
 }  // namespace
 
-void relu_sign_pack(const float* src, float* dst, std::int64_t n_images, std::int64_t units,
+void relu_sign_pack(const float* src, ReluOutput out, std::int64_t n_images, std::int64_t units,
                     std::uint64_t* words, std::int64_t word_stride) {
   static const bool avx512 = __builtin_cpu_supports("avx512f");
+  static const bool bf16_ok = __builtin_cpu_supports("avx512bf16");
 #pragma omp parallel for schedule(static)
   for (std::int64_t i = 0; i < n_images; ++i) {
-    const float* x = src + i * units;
-    float* y = dst ? dst + i * units : nullptr;
+    const ReluOutput o{out.f32 ? out.f32 + i * units : nullptr,
+                       out.bf16 ? out.bf16 + i * units : nullptr};
+    std::uint64_t* w = words ? words + i * word_stride : nullptr;
     if (avx512) {
-      pack_image_avx512(x, y, units, words + i * word_stride);
+      pack_avx512(src + i * units, o, units, w, bf16_ok);
     } else {
-      pack_image_portable(x, y, units, words + i * word_stride);
+      pack_range(src + i * units, o, 0, units, w);
     }
   }
 }

@@ -1,6 +1,7 @@
 // End-to-end NASWOT scores of NB201 networks: determinism per weight seed, the singular
 // all-`none` cell, N_A, thread-count independence, site counting, and agreement with the naive
 // interpreter (naive forward of the unreduced network, naive K, log|det K|) on a small network.
+#include "naswot/search/score_pool.h"
 #include "naswot/search/scorer.h"
 
 #include <gtest/gtest.h>
@@ -121,6 +122,39 @@ TEST(Scorer, MatchesNaiveScoreOnSmallNetwork) {
     } else {
       EXPECT_NEAR(got.score, want, 1e-3);
     }
+  }
+}
+
+TEST(Scorer, Bf16ConvolutionsStayCloseToF32) {
+  const spaces::Nb201Space space;
+  const spaces::Arch arch = space.parse(kExample);
+  const Tensor batch = gaussian_batch(32, 32, 6);
+  Scorer f32(space);
+  Scorer bf16(space, {.executor = {.precision = engine::Precision::kBF16}});
+  const ScoreResult a = f32.score(arch, batch, 3), b = bf16.score(arch, batch, 3);
+  EXPECT_EQ(a.n_units, b.n_units);
+  EXPECT_TRUE(std::isfinite(b.score));
+  EXPECT_NE(a.score, b.score);  // bf16 really ran: some sign bits moved
+  EXPECT_NEAR(a.score, b.score, 0.05 * std::abs(a.score) / 100.0);
+}
+
+TEST(ScorePool, ResultsDoNotDependOnTheNumberOfWorkers) {
+  const spaces::Nb201Space space;
+  std::vector<spaces::Arch> archs;
+  Rng rng(11);
+  for (int i = 0; i < 6; ++i) archs.push_back(space.sample(rng));
+  const Tensor batch = gaussian_batch(8, 16, 7);
+  ScorePool one(space, {}, {.jobs = 1, .threads = 1});
+  ScorePool two(space, {}, {.jobs = 2, .threads = 1});
+  std::int64_t calls = 0;
+  const auto a = one.score(archs, batch, 5);
+  const auto b = two.score(archs, batch, 5, [&](std::int64_t n) { calls = n; });
+  ASSERT_EQ(a.size(), archs.size());
+  EXPECT_EQ(calls, 6);
+  Scorer direct(space, {.executor = {.threads = 1}});
+  for (std::size_t i = 0; i < archs.size(); ++i) {
+    EXPECT_EQ(a[i].score, b[i].score) << i;
+    EXPECT_EQ(a[i].score, direct.score(archs[i], batch, 5).score) << i;
   }
 }
 

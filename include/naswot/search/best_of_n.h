@@ -12,7 +12,8 @@
 
 #include "naswot/bench/table.h"
 #include "naswot/data/dataset.h"
-#include "naswot/search/scorer.h"
+#include "naswot/search/constraints.h"
+#include "naswot/search/score_pool.h"
 #include "naswot/spaces/space.h"
 
 namespace naswot::search {
@@ -30,6 +31,7 @@ struct BestOfNOptions {
   data::BatchMode batch_mode = data::BatchMode::kRandom;
   const bench::Table* table = nullptr;  // optional: look up the chosen network's accuracy
   std::string metric;                   // table column for the accuracy
+  Limits limits = {};  // draws over the limits are redrawn, so the choice is always within them
   std::function<void(const Progress&)> on_progress;
 };
 
@@ -45,7 +47,7 @@ struct RunResult {
 // Runs the search. Throws InputError for bad options (samples or runs < 1, a metric the
 // table lacks, batch size invalid for the data).
 [[nodiscard]] std::vector<RunResult> best_of_n(const spaces::SearchSpace& space,
-                                               const data::Dataset& data, Scorer& scorer,
+                                               const data::Dataset& data, ScorePool& pool,
                                                const BestOfNOptions& options);
 
 // The table row of an architecture (by its text form), or nullopt.
