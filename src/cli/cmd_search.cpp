@@ -6,12 +6,46 @@
 #include "cli/commands.h"
 #include "cli/common.h"
 #include "cli/search_table.h"
+#include "naswot/search/latency.h"
 #include "naswot/search/scan_store.h"
 #include "naswot/util/error.h"
 
 namespace naswot::cli {
 
 namespace {
+
+// The score-vs-latency Pareto front of one run's scored networks, by increasing latency.
+void print_pareto(const SearchOptions& o, const spaces::SearchSpace& space,
+                  search::LatencyMeter& meter, const search::RunResult& res, std::size_t run,
+                  std::size_t n_runs) {
+  std::vector<search::ScoreLatency> points;
+  for (const auto& [arch, score] : res.scored)
+    points.push_back({score.score, meter.latency_ms(arch)});
+  const std::vector<std::size_t> front = search::pareto_front(points);
+  if (!o.common.json) {
+    fmt::print("run {}/{}: Pareto front of {} networks ({} on it; latency at batch {})\n", run + 1,
+               n_runs, points.size(), front.size(), meter.options().batch);
+  }
+  for (std::size_t i : front) {
+    const spaces::Arch& arch = res.scored[i].first;
+    const search::Cost cost = search::cost_of(space, arch);
+    const search::Latency& lat = meter.measure(arch);
+    if (o.common.json) {
+      nlohmann::ordered_json j = {{"run", run},
+                                  {"arch", space.format(arch)},
+                                  {"score", score_json(points[i].score)},
+                                  {"latency_ms", lat.batch_ms},
+                                  {"latency_batch1_ms", lat.batch1_ms},
+                                  {"params", cost.params},
+                                  {"flops", cost.flops}};
+      fmt::print("{}\n", j.dump());
+    } else {
+      fmt::print("  {}  score {}  latency {:.3f} ms (batch 1: {:.3f} ms)  params {}  flops {}\n",
+                 space.format(arch), search::format_score(points[i].score), lat.batch_ms,
+                 lat.batch1_ms, cost.params, cost.flops);
+    }
+  }
+}
 
 int run_best_of_n(const SearchOptions& o) {
   if (!o.metric.empty() && o.common.bench.empty())
@@ -27,6 +61,10 @@ int run_best_of_n(const SearchOptions& o) {
   options.table = ctx.table ? &*ctx.table : nullptr;
   options.metric = o.metric;
   options.limits = o.limits;
+  if (o.pareto && !options.limits.latency_meter) {  // shared with the limit: one cache
+    options.limits.latency_meter =
+        std::make_shared<search::LatencyMeter>(*ctx.space, options.limits.latency);
+  }
   ProgressLine progress("search", o.common.quiet || o.common.json);
   options.on_progress = [&](const search::Progress& p) { progress.update(p); };
   const std::vector<search::RunResult> results =
@@ -37,6 +75,10 @@ int run_best_of_n(const SearchOptions& o) {
     const search::RunResult& res = results[r];
     const std::string text = ctx.space->format(res.arch);
     seconds.push_back(res.seconds);
+    if (o.pareto) {
+      print_pareto(o, *ctx.space, *options.limits.latency_meter, res, r, results.size());
+      continue;
+    }
     if (res.accuracy) accuracies.push_back(*res.accuracy);
     if (o.common.json) {
       nlohmann::ordered_json j = {{"run", r},
@@ -70,6 +112,8 @@ int run_best_of_n(const SearchOptions& o) {
 int run_search(const SearchOptions& o) {
   if (!o.scores.empty() && o.algo != "area")
     throw InputError("--scores", "only --algo area uses it");
+  if (o.pareto && o.algo != "best-of-n")
+    throw InputError("--pareto", "only --algo best-of-n reports a Pareto front");
   if (o.algo == "best-of-n") return run_best_of_n(o);
   if (o.algo == "rea" || o.algo == "area" || o.algo == "reinforce" || o.algo == "random") {
     return run_table_search(o);
@@ -116,9 +160,22 @@ Command add_search_command(CLI::App& app) {
                   "only networks with at most this many parameters (10 classes)");
   sub->add_option("--max-flops", o->max_flops,
                   "only networks with at most this many FLOPs (= MACs per 32x32 image)");
+  sub->add_option("--max-latency-ms", o->max_latency_ms,
+                  "only networks whose measured inference latency (median ms per forward "
+                  "pass at --latency-batch, 10 classes) is at most this");
+  sub->add_option("--latency-batch", o->latency_batch,
+                  "batch size latency is timed at (besides batch 1)")
+      ->capture_default_str();
+  sub->add_flag("--pareto", o->pareto,
+                "best-of-n: report the score-vs-latency Pareto front of the scored networks "
+                "instead of the winner");
   return [o] {
     if (o->max_params) o->limits.max_params = *o->max_params;
     if (o->max_flops) o->limits.max_flops = *o->max_flops;
+    o->limits.max_latency_ms = o->max_latency_ms;
+    o->limits.latency.batch = o->latency_batch;
+    o->limits.latency.threads = o->common.threads;
+    if (o->latency_batch < 1) throw InputError("--latency-batch", "must be at least 1");
     return run_search(*o);
   };
 }

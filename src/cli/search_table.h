@@ -26,6 +26,9 @@ struct SearchOptions {
   std::string scores;  // AREA: scan CSV
   double learning_rate = 0.01, ema_momentum = 0.9;
   std::optional<std::int64_t> max_params, max_flops;
+  std::optional<double> max_latency_ms;
+  std::int64_t latency_batch = 1;  // the batch --max-latency-ms and --pareto time at
+  bool pareto = false;             // best-of-n: report the score-vs-latency front
   search::Limits limits;
 };
 

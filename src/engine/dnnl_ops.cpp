@@ -50,10 +50,12 @@ Primitive make_conv(const dnnl::engine& eng, const Graph& g, const Node& n, Prec
   return p;
 }
 
-Primitive make_batch_norm(const dnnl::engine& eng, const Node& n) {
+Primitive make_batch_norm(const dnnl::engine& eng, const Node& n, bool inference) {
   memory::desc data = activation_md(n.shape, dt::f32);
-  dnnl::batch_normalization_forward::desc d(dnnl::prop_kind::forward_training, data, 1e-5f,
-                                            dnnl::normalization_flags::none);
+  dnnl::batch_normalization_forward::desc d(
+      inference ? dnnl::prop_kind::forward_inference : dnnl::prop_kind::forward_training, data,
+      1e-5f,
+      inference ? dnnl::normalization_flags::use_global_stats : dnnl::normalization_flags::none);
   dnnl::batch_normalization_forward::primitive_desc pd(d, user_scratch(), eng);
   Primitive p;
   p.prim = dnnl::batch_normalization_forward(pd);
@@ -124,12 +126,12 @@ Primitive make_linear(const dnnl::engine& eng, const Graph& g, const Node& n) {
 }  // namespace
 
 Primitive make_primitive(const dnnl::engine& eng, const Graph& g, const Node& node,
-                         Precision precision) {
+                         Precision precision, bool inference_bn) {
   switch (node.op) {
     case Op::kConv:
       return make_conv(eng, g, node, precision);
     case Op::kBatchNorm:
-      return make_batch_norm(eng, node);
+      return make_batch_norm(eng, node, inference_bn);
     case Op::kAvgPool:
     case Op::kMaxPool:
     case Op::kGlobalAvgPool:
@@ -147,7 +149,7 @@ Primitive make_primitive(const dnnl::engine& eng, const Graph& g, const Node& no
   return {};
 }
 
-std::string primitive_key(const Graph& g, const Node& n, Precision precision) {
+std::string primitive_key(const Graph& g, const Node& n, Precision precision, bool inference_bn) {
   std::string key =
       fmt::format("{}|{}x{}x{}x{}|", op_name(n.op), n.shape.n, n.shape.c, n.shape.h, n.shape.w);
   for (NodeId in : n.inputs) {
@@ -158,6 +160,7 @@ std::string primitive_key(const Graph& g, const Node& n, Precision precision) {
   key += fmt::format("|{} {} {} {} {} {} {} {} {} {} {}|{}|{}", w.kh, w.kw, w.stride_h, w.stride_w,
                      w.pad_t, w.pad_l, w.pad_b, w.pad_r, w.dil_h, w.dil_w, w.groups, n.bias,
                      n.op == Op::kConv ? static_cast<int>(precision) : 0);
+  if (n.op == Op::kBatchNorm && inference_bn) key += "|inference";
   return key;
 }
 

@@ -27,11 +27,13 @@ struct Primitive {
 };
 
 // Creates the primitive computing `node` from inputs of shapes `in` (layouts per
-// activation_md). `precision` affects convolutions only.
+// activation_md). `precision` affects convolutions only, `inference_bn` batch norm only
+// (global statistics read from the mean/variance arguments).
 [[nodiscard]] Primitive make_primitive(const dnnl::engine& eng, const Graph& g, const Node& node,
-                                       Precision precision);
+                                       Precision precision, bool inference_bn = false);
 
 // A cache key that determines make_primitive's result.
-[[nodiscard]] std::string primitive_key(const Graph& g, const Node& node, Precision precision);
+[[nodiscard]] std::string primitive_key(const Graph& g, const Node& node, Precision precision,
+                                        bool inference_bn = false);
 
 }  // namespace naswot::engine

@@ -77,6 +77,8 @@ struct Plan::Impl {
   std::uint64_t bound_generation = 0;
   dnnl::memory::desc input_md;  // the input node's layout; the batch arrives as NCHW
   const dnnl::reorder* input_reorder = nullptr;
+  std::size_t stats_offset = 0, stats_half_bytes = 0;  // inference BN: means 0, then variances 1
+  std::uint64_t id = 0;                                // unique per Executor (keep_weights)
 };
 
 Plan::Plan() : impl_(std::make_unique<Impl>()) {}
@@ -98,6 +100,9 @@ struct Executor::Impl {
   std::unordered_map<std::string, std::unique_ptr<Primitive>> cache;
   std::unordered_map<std::string, std::unique_ptr<dnnl::reorder>> reorders;
   Arena arena;
+  std::uint64_t n_plans = 0;
+  std::uint64_t weights_of = 0;  // keep_weights: the id of the plan whose weights the arena holds
+  std::uint64_t weights_seed = 0, weights_generation = 0;
 
   // A reorder between two layouts, created once per pair.
   const dnnl::reorder* reorder(const std::string& key, const memory::desc& from,
@@ -111,12 +116,12 @@ struct Executor::Impl {
   }
 
   const Primitive* primitive(const Graph& g, const Node& n, Precision precision) {
-    const std::string key = primitive_key(g, n, precision);
+    const std::string key = primitive_key(g, n, precision, options.inference_bn);
     auto it = cache.find(key);
     if (it == cache.end()) {
       it = cache
-               .emplace(key,
-                        std::make_unique<Primitive>(make_primitive(eng, g, n, precision)))
+               .emplace(key, std::make_unique<Primitive>(
+                                 make_primitive(eng, g, n, precision, options.inference_bn)))
                .first;
     }
     return it->second.get();
@@ -185,6 +190,7 @@ Plan Executor::prepare(const Graph& g, const PrepareOptions& options) {
   Plan plan;
   Plan::Impl& p = *plan.impl_;
   p.graph = g;
+  p.id = ++impl_->n_plans;
   const std::int64_t n_nodes = g.size();
   constexpr std::int64_t kForever = std::numeric_limits<std::int64_t>::max();
   std::vector<std::int64_t> last_use(static_cast<size_t>(n_nodes), -1);
@@ -199,7 +205,7 @@ Plan Executor::prepare(const Graph& g, const PrepareOptions& options) {
   Placer placer;
   p.node_offset.assign(static_cast<size_t>(n_nodes), 0);
   p.node_has_buffer.assign(static_cast<size_t>(n_nodes), false);
-  std::size_t max_scratch = 0, max_stats = 0, max_user_weights = 0;
+  std::size_t max_scratch = 0, max_stats = 0, max_user_weights = 0, max_mean = 0;
   int n_inputs = 0;
 
   // bf16: a ReLU whose every consumer is a convolution writes bf16, and those convolutions
@@ -279,6 +285,7 @@ Plan Executor::prepare(const Graph& g, const PrepareOptions& options) {
       if (n.op == Op::kBatchNorm) {
         max_stats = std::max(max_stats, aligned(s.prim->mean_md.get_size()) +
                                             aligned(s.prim->variance_md.get_size()));
+        max_mean = std::max(max_mean, aligned(s.prim->mean_md.get_size()));
       }
       if (n.op == Op::kConv || n.op == Op::kLinear) {
         const Shape& in = g[n.inputs[0]].shape;
@@ -317,6 +324,11 @@ Plan Executor::prepare(const Graph& g, const PrepareOptions& options) {
   const std::size_t staging = offset;
   offset += max_user_weights;
   const std::size_t stats = offset;
+  // Inference BN reads its statistics: every BN shares one array of zeros and one of ones.
+  const bool inference_bn = impl_->options.inference_bn;
+  if (inference_bn) max_stats = 2 * max_mean;
+  p.stats_offset = stats;
+  p.stats_half_bytes = inference_bn ? max_mean : 0;
   offset += max_stats;
   const std::size_t scratch = offset;
   offset += aligned(max_scratch);
@@ -333,7 +345,7 @@ Plan Executor::prepare(const Graph& g, const PrepareOptions& options) {
     if (s.op == Op::kBatchNorm) {
       s.args.push_back({DNNL_ARG_MEAN, memory(s.prim->mean_md, impl_->eng, nullptr), stats});
       s.args.push_back({DNNL_ARG_VARIANCE, memory(s.prim->variance_md, impl_->eng, nullptr),
-                        stats + aligned(s.prim->mean_md.get_size())});
+                        stats + (inference_bn ? max_mean : aligned(s.prim->mean_md.get_size()))});
     }
     if (s.op == Op::kConv || s.op == Op::kLinear) {
       s.user_offset = staging;
@@ -391,6 +403,17 @@ void Executor::run(const Plan& plan, const Tensor& batch, std::uint64_t weight_s
   NASWOT_CHECK(ex.arena.bytes() >= p.total_bytes);
   ex.bind(p);
   char* base = ex.arena.base();
+  if (p.stats_half_bytes > 0) {  // cheap (a few KB), and other plans may reuse the region
+    std::memset(base + p.stats_offset, 0, p.stats_half_bytes);
+    std::fill_n(reinterpret_cast<float*>(base + p.stats_offset + p.stats_half_bytes),
+                p.stats_half_bytes / sizeof(float), 1.0f);
+  }
+  const bool init_weights = !ex.options.keep_weights || ex.weights_of != p.id ||
+                            ex.weights_seed != weight_seed ||
+                            ex.weights_generation != ex.arena.generation();
+  ex.weights_of = p.id;
+  ex.weights_seed = weight_seed;
+  ex.weights_generation = ex.arena.generation();
 
   codes.n_images = batch.n;
   codes.blocks.resize(p.block_layout.size());
@@ -445,14 +468,15 @@ void Executor::run(const Plan& plan, const Tensor& batch, std::uint64_t weight_s
         break;
       }
       default:
-        if (s.weight_reorder && p.graph[s.node].init != WeightInit::kTorchDefault) {
+        if (init_weights && s.weight_reorder &&
+            p.graph[s.node].init != WeightInit::kTorchDefault) {
           fill_normal_init(p.graph[s.node], weight_seed, s.n_weights,
                            reinterpret_cast<float*>(base + s.user_offset),
                            reinterpret_cast<float*>(base + s.weights_offset +
                                                     aligned(s.prim->weights_md.get_size())),
                            s.n_bias);
           s.weight_reorder->execute(ex.strm, s.user_weights, s.weights);
-        } else if (s.weight_reorder) {
+        } else if (init_weights && s.weight_reorder) {
           NASWOT_CHECK(s.rng_offset >= drawn);
           rng.discard(static_cast<std::uint64_t>(s.rng_offset - drawn));
           auto* staging = reinterpret_cast<float*>(base + s.user_offset);

@@ -58,6 +58,8 @@ std::vector<RunResult> best_of_n(const spaces::SearchSpace& space, const data::D
       }
     }
     best.n_scored = static_cast<std::int64_t>(distinct.size());
+    for (std::size_t i = 0; i < distinct.size(); ++i)
+      best.scored.emplace_back(distinct[i], scores[i]);
     if (options.table) {
       if (const auto row = table_row(*options.table, space, best.arch)) {
         if (!options.metric.empty()) best.accuracy = options.table->value(*row, options.metric);

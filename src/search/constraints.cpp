@@ -2,6 +2,7 @@
 // (engine::Graph), built at the benchmarks' convention (batch 1, 32x32 input, 10 classes), so a
 // limit means what NAS-Bench-201's `params` / `flops` columns mean (MACs, in units, not 1e6).
 // Sampling is plain rejection: the accepted architectures are uniform over the allowed set.
+// A latency limit is checked last, since it runs the network (LatencyMeter, cached).
 #include "naswot/search/constraints.h"
 
 #include <fmt/format.h>
@@ -20,6 +21,10 @@ std::string describe(const Limits& limits) {
   if (limits.max_flops) {
     if (!out.empty()) out += " ";
     out += fmt::format("--max-flops {}", *limits.max_flops);
+  }
+  if (limits.max_latency_ms) {
+    if (!out.empty()) out += " ";
+    out += fmt::format("--max-latency-ms {}", *limits.max_latency_ms);
   }
   return out;
 }
@@ -45,6 +50,12 @@ Constrained::Constrained(const spaces::SearchSpace& space, Limits limits)
     throw InputError(describe(limits_), "a parameter limit must be at least 1");
   if (limits_.max_flops && *limits_.max_flops < 1)
     throw InputError(describe(limits_), "a FLOP limit must be at least 1");
+  if (limits_.max_latency_ms && !(*limits_.max_latency_ms > 0.0))
+    throw InputError(describe(limits_), "a latency limit must be positive");
+  if (limits_.max_latency_ms) {
+    meter_ = limits_.latency_meter ? limits_.latency_meter
+                                   : std::make_shared<LatencyMeter>(space_, limits_.latency);
+  }
 }
 
 bool Constrained::allows(const spaces::Arch& arch) {
@@ -53,7 +64,8 @@ bool Constrained::allows(const spaces::Arch& arch) {
   if (it == allowed_.end()) {
     const Cost c = cost_of(space_, arch);
     const bool ok = (!limits_.max_params || c.params <= *limits_.max_params) &&
-                    (!limits_.max_flops || c.flops <= *limits_.max_flops);
+                    (!limits_.max_flops || c.flops <= *limits_.max_flops) &&
+                    (!meter_ || meter_->latency_ms(arch) <= *limits_.max_latency_ms);
     it = allowed_.emplace(arch, ok).first;
   }
   return it->second;

@@ -30,6 +30,12 @@ enum class Init : std::int8_t {
 struct ExecutorOptions {
   int threads = 0;  // OpenMP threads for this executor; 0 = all cores
   Precision precision = Precision::kF32;
+  // Batch norm with running statistics mean 0, variance 1 (a fresh network in eval mode)
+  // instead of batch statistics (training mode, the reference's scoring). For latency.
+  bool inference_bn = false;
+  // run() initialises weights only when the plan, seed or arena changed since the last run,
+  // so repeated runs of one plan time the forward pass alone. For latency.
+  bool keep_weights = false;
 };
 
 struct PrepareOptions {

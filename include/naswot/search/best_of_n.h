@@ -42,6 +42,7 @@ struct RunResult {
   std::int64_t n_scored = 0;                // distinct networks scored in the run
   std::optional<double> accuracy;           // table metric of the chosen arch
   std::optional<std::int64_t> bench_index;  // its row's `index` in the table, if any
+  std::vector<std::pair<spaces::Arch, ScoreResult>> scored;  // every distinct draw, drawn order
 };
 
 // Runs the search. Throws InputError for bad options (samples or runs < 1, a metric the

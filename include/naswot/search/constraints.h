@@ -3,13 +3,16 @@
 // FLOPs here are multiply-accumulates per image of the convolutions and linear layers
 // (Graph::n_macs_per_image), which is what NAS-Bench-201 and NATS-Bench report as "FLOPs"
 // (they also add a linear layer's bias, 10 for CIFAR-10; we do not). Counts follow the
-// benchmark's convention: one 32x32 image, 10 classes.
+// benchmark's convention: one 32x32 image, 10 classes. A latency limit is different: it is
+// measured, by running the network on this machine (latency.h).
 #pragma once
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 
+#include "naswot/search/latency.h"
 #include "naswot/spaces/space.h"
 #include "naswot/util/rng.h"
 
@@ -20,7 +23,13 @@ struct Limits {
       std::nullopt;  // trainable parameters, as Graph::n_params()
   std::optional<std::int64_t> max_flops =
       std::nullopt;  // MACs per image, as Graph::n_macs_per_image()
-  [[nodiscard]] bool any() const { return max_params || max_flops; }
+  std::optional<double> max_latency_ms =
+      std::nullopt;  // LatencyMeter::latency_ms: median ms per forward pass at latency.batch
+  LatencyOptions latency = {};  // how latency is measured (when latency_meter is null)
+  // Optional: a meter of the same space to measure with (sharing its cache, e.g. with a Pareto
+  // report). Null: Constrained makes its own from `latency` when max_latency_ms is set.
+  std::shared_ptr<LatencyMeter> latency_meter = nullptr;
+  [[nodiscard]] bool any() const { return max_params || max_flops || max_latency_ms; }
 };
 
 struct Cost {
@@ -39,12 +48,14 @@ struct Cost {
 // thread-safe: one per search. `space` must outlive it.
 class Constrained {
  public:
-  // Throws InputError when a limit is below 1.
+  // Throws InputError when a parameter or FLOP limit is below 1, a latency limit is not
+  // positive, or the latency options are bad.
   Constrained(const spaces::SearchSpace& space, Limits limits);
 
   [[nodiscard]] const spaces::SearchSpace& space() const { return space_; }
   [[nodiscard]] const Limits& limits() const { return limits_; }
-  // True when arch is within every limit (always true without limits).
+  // True when arch is within every limit (always true without limits). Latency is measured
+  // (once per architecture) only when the limit is set and the counted limits are met.
   [[nodiscard]] bool allows(const spaces::Arch& arch);
   // A uniform sample of the space, redrawn until allowed. Throws InputError naming the
   // limits when kMaxTries draws in a row are all over them.
@@ -53,12 +64,16 @@ class Constrained {
   // over the limits, an allowed random sample instead (so evolution never stalls).
   [[nodiscard]] spaces::Arch mutate(const spaces::Arch& arch, Rng& rng);
 
+  // The meter checking max_latency_ms; null when that limit is not set.
+  [[nodiscard]] LatencyMeter* latency_meter() const { return meter_.get(); }
+
   static constexpr int kMaxTries = 10000;
 
  private:
   const spaces::SearchSpace& space_;
   Limits limits_;
   std::map<spaces::Arch, bool> allowed_;
+  std::shared_ptr<LatencyMeter> meter_;
 };
 
 }  // namespace naswot::search
