@@ -33,7 +33,8 @@ def json_lines(text):
 
 
 def score(a, arch, *extra):
-    out = run([a.naswot, "score", "--space", "nb201", "--arch", arch, "--json", "-q", *extra])
+    out = run([a.naswot, "score", "--space", "nb201", "--arch", arch, "--json", "-q",
+               "--threads", "1", *extra])
     v = json.loads(out)["score"]
     return float(v) if not isinstance(v, str) else float(v.replace("inf", "inf"))
 
@@ -148,8 +149,9 @@ def write_doc(a, rows, corr, sim, ablation, variants, scan_wall, scan_seconds):
          f"`{a.cifar10}`, `--seed 1`), reference ReLU-site counting, f32, PyTorch-default initial",
          "weights (torch.manual_seed(1) stream). Scores are in `nb201_scores.csv`.", "",
          f"- networks scored: {len(rows)}; scores of −inf (singular K): {n_inf}",
-         f"- scan: {scan_seconds:.0f} s of scoring time summed over networks in the last (resumed) run's rows; "
-         f"wall time of the last `naswot scan` call: {scan_wall:.0f} s (see BENCHMARKS.md for the timed full scan)", "",
+         f"- scoring time summed over the rows (`seconds` column, 2 networks at a time, 1 thread each): "
+         f"{scan_seconds:.0f} s; wall time of the scan is in BENCHMARKS.md"
+         + (f" (this run added rows in {scan_wall:.0f} s)" if scan_wall > 5 else ""), "",
          "## Correlation with accuracy (all 15,625 networks, CIFAR-10 scores)", "",
          "| column | n | Kendall τ-b | Spearman ρ |", "|---|---|---|---|"]
     for c in corr:
@@ -180,7 +182,8 @@ def write_doc(a, rows, corr, sim, ablation, variants, scan_wall, scan_seconds):
             if len(f) < 2:
                 return "−inf"
             return f"{statistics.mean(f):.1f} ± {statistics.pstdev(f):.2f}"
-        L.append(f"| {acc:.2f} | `{arch}` | {ms(w)} | {ms(b)} | {ms(g)} | " +
+        cell = arch.replace("|", "\\|")  # a bare | would split the markdown table
+        L.append(f"| {acc:.2f} | `{cell}` | {ms(w)} | {ms(b)} | {ms(g)} | " +
                  " / ".join("−inf" if not math.isfinite(x) else f"{x:.0f}" for x in bs) + " |")
     L += ["", f"Kendall τ-b against `cifar10_valid` on the same random {a.subset} networks:", "",
           "| variant | τ-b | ρ |", "|---|---|---|"]
