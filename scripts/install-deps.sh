@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
-# Installs every Debian package naswot needs to build, test and benchmark. Idempotent.
+# Installs every Debian package naswot needs to build, test, fuzz (clang, libFuzzer and its
+# sanitizer runtimes, LLVM's OpenMP) and benchmark. Idempotent.
 set -euo pipefail
 PKGS=(
   build-essential cmake ninja-build pkg-config git
   libdnnl-dev ocl-icd-opencl-dev
   libcli11-dev libfmt-dev nlohmann-json3-dev libstb-dev libsqlite3-dev
+  libpng-dev libturbojpeg0-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   clang-format time
+  clang libclang-rt-14-dev libomp-dev
 )
 SUDO=""
 if [ "$(id -u)" != 0 ]; then SUDO=sudo; fi
