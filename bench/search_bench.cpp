@@ -27,6 +27,7 @@ void score_archs(benchmark::State& state, const std::vector<naswot::spaces::Arch
   Nb201Space space;
   naswot::search::ScorerOptions options;
   options.executor.threads = static_cast<int>(state.range(0));
+  if (state.range(1) == 1) options.executor.precision = naswot::engine::Precision::kBF16;
   naswot::search::Scorer scorer(space, options);
   naswot::spaces::NetShape shape;
   double macs = 0;
@@ -59,10 +60,14 @@ void BM_Score100Random(benchmark::State& state) {
   score_archs(state, archs);
 }
 
-// Argument: OpenMP threads of the scorer.
-BENCHMARK(BM_ScoreAllConv3x3)->Arg(1)->Arg(2)->UseRealTime()->Unit(benchmark::kMillisecond);
-BENCHMARK(BM_ScoreMixed)->Arg(1)->Arg(2)->UseRealTime()->Unit(benchmark::kMillisecond);
-BENCHMARK(BM_Score100Random)->Arg(1)->Arg(2)->UseRealTime()->Unit(benchmark::kMillisecond)->Iterations(1);
+// Arguments: OpenMP threads of the scorer, precision (0 = f32, 1 = bf16 convolutions).
+BENCHMARK(BM_ScoreAllConv3x3)
+    ->Args({1, 0})->Args({2, 0})->Args({2, 1})->UseRealTime()->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_ScoreMixed)
+    ->Args({1, 0})->Args({2, 0})->Args({2, 1})->UseRealTime()->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_Score100Random)
+    ->Args({1, 0})->Args({2, 0})->Args({1, 1})->Args({2, 1})
+    ->UseRealTime()->Unit(benchmark::kMillisecond)->Iterations(1);
 
 }  // namespace
 

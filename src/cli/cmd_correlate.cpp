@@ -21,27 +21,13 @@ struct CorrelateOptions {
 };
 
 int run_correlate(const CorrelateOptions& o) {
-  const bench::Table scores = bench::Table::read_csv(o.scores);
-  const bench::Table table = bench::Table::read_csv(o.bench);
-  scores.require_column(o.score_column);
-  if (!scores.has_column("arch")) throw InputError(o.scores, "has no `arch` column to join on");
-  std::vector<std::string> metrics = o.metrics.empty() ? table.metric_columns() : o.metrics;
-  for (const std::string& m : metrics) table.require_column(m);
-
-  std::vector<std::int64_t> score_rows, table_rows;
-  std::int64_t unmatched = 0;
-  for (std::int64_t r = 0; r < scores.n_rows(); ++r) {
-    const auto row = table.row_of_arch(scores.text(r, "arch"));
-    if (!row) {
-      ++unmatched;
-      continue;
-    }
-    score_rows.push_back(r);
-    table_rows.push_back(*row);
-  }
-  if (score_rows.empty()) {
-    throw InputError(o.scores, fmt::format("no architecture matches a row of {}", o.bench));
-  }
+  const ScoreJoin join = join_scores(o.scores, o.bench, o.score_column, o.metrics);
+  const bench::Table& scores = join.scores;
+  const bench::Table& table = join.table;
+  const std::vector<std::int64_t>& score_rows = join.score_rows;
+  const std::vector<std::int64_t>& table_rows = join.table_rows;
+  const std::int64_t unmatched = join.unmatched;
+  const std::vector<std::string>& metrics = join.metrics;
   for (const std::string& m : metrics) {
     std::vector<double> x, y;
     for (std::size_t k = 0; k < score_rows.size(); ++k) {

@@ -22,34 +22,27 @@ struct SimulateOptions {
 };
 
 int run_simulate(const SimulateOptions& o) {
-  const bench::Table scores = bench::Table::read_csv(o.scores);
-  const bench::Table table = bench::Table::read_csv(o.bench);
-  scores.require_column("score");
-  if (!scores.has_column("arch")) throw InputError(o.scores, "has no `arch` column to join on");
-  const std::vector<std::string> metrics = o.metrics.empty() ? table.metric_columns() : o.metrics;
-  for (const std::string& m : metrics) table.require_column(m);
+  const ScoreJoin join = join_scores(o.scores, o.bench, "score", o.metrics);
+  const std::vector<std::string>& metrics = join.metrics;
+  const std::int64_t unmatched = join.unmatched;
 
-  // The scored architectures that the table knows, with every metric present.
+  // The matched architectures with every metric present.
   std::vector<double> score_of;
   std::vector<std::vector<double>> acc(metrics.size());
-  std::int64_t unmatched = 0;
-  for (std::int64_t r = 0; r < scores.n_rows(); ++r) {
-    const auto row = table.row_of_arch(scores.text(r, "arch"));
-    if (!row) {
-      ++unmatched;
-      continue;
-    }
+  for (std::size_t k = 0; k < join.score_rows.size(); ++k) {
     std::vector<double> values;
     for (const std::string& m : metrics) {
-      const auto v = table.value(*row, m);
+      const auto v = join.table.value(join.table_rows[k], m);
       if (!v) break;
       values.push_back(*v);
     }
     if (values.size() != metrics.size()) continue;
-    score_of.push_back(scores.value(r, "score").value_or(std::nan("")));
+    score_of.push_back(join.scores.value(join.score_rows[k], "score").value_or(std::nan("")));
     for (std::size_t c = 0; c < metrics.size(); ++c) acc[c].push_back(values[c]);
   }
-  if (score_of.empty()) throw InputError(o.scores, fmt::format("no architecture matches a row of {}", o.bench));
+  if (score_of.empty()) {
+    throw InputError(o.scores, fmt::format("no architecture of {} has every metric", o.bench));
+  }
 
   if (!o.json) {
     fmt::print("{} architectures, {} runs, seed {}; mean ± std of the chosen networks\n",
@@ -58,7 +51,8 @@ int run_simulate(const SimulateOptions& o) {
     for (const std::string& m : metrics) fmt::print(" {:>22}", m);
     fmt::print("\n");
   }
-  auto print_row = [&](const std::string& name, std::int64_t n, const std::vector<bench::MeanStd>& row) {
+  auto print_row = [&](const std::string& name, std::int64_t n,
+                       const std::vector<bench::MeanStd>& row) {
     if (o.json) {
       nlohmann::ordered_json j = {{"row", name}, {"samples", n}, {"runs", o.runs}};
       for (std::size_t c = 0; c < metrics.size(); ++c) {
@@ -68,7 +62,8 @@ int run_simulate(const SimulateOptions& o) {
       return;
     }
     fmt::print("{:<16}", fmt::format("{} N={}", name, n));
-    for (const bench::MeanStd& m : row) fmt::print(" {:>22}", fmt::format("{:.2f} ± {:.2f}", m.mean, m.std));
+    for (const bench::MeanStd& m : row)
+      fmt::print(" {:>22}", fmt::format("{:.2f} ± {:.2f}", m.mean, m.std));
     fmt::print("\n");
   };
   for (std::int64_t n : o.samples) {
@@ -77,7 +72,8 @@ int run_simulate(const SimulateOptions& o) {
     print_row("optimal", n, r.optimal);
     print_row("random", n, r.random);
   }
-  if (unmatched > 0 && !o.json) fmt::print(stderr, "{} rows of {} have no match in {}\n", unmatched, o.scores, o.bench);
+  if (unmatched > 0 && !o.json)
+    fmt::print(stderr, "{} rows of {} have no match in {}\n", unmatched, o.scores, o.bench);
   return 0;
 }
 
@@ -88,10 +84,13 @@ Command add_simulate_command(CLI::App& app) {
   CLI::App* sub = app.add_subcommand("simulate", "replay best-of-N searches over a scan's scores");
   sub->add_option("--scores", o->scores, "scan CSV (index,arch,score,...)")->required();
   sub->add_option("--bench", o->bench, "benchmark table (CSV)")->required();
-  sub->add_option("--samples,-N", o->samples, "N per run; several: 10,100,1000")->delimiter(',')->capture_default_str();
+  sub->add_option("--samples,-N", o->samples, "N per run; several: 10,100,1000")
+      ->delimiter(',')
+      ->capture_default_str();
   sub->add_option("--runs", o->runs, "simulated runs")->capture_default_str();
   sub->add_option("--seed", o->seed, "seed of the draws")->capture_default_str();
-  sub->add_option("--metric", o->metrics, "accuracy column(s); default: every metric column")->delimiter(',');
+  sub->add_option("--metric", o->metrics, "accuracy column(s); default: every metric column")
+      ->delimiter(',');
   sub->add_flag("--json", o->json, "one JSON object per row");
   return [o] { return run_simulate(*o); };
 }

@@ -29,8 +29,9 @@ void add_common_options(CLI::App& app, CommonOptions& o) {
   app.add_option("--relu-sites", o.relu_sites,
                  "reference: count every hooked site (ReLUConvBN twice); unique: each ReLU once")
       ->capture_default_str();
-  app.add_option("--precision", o.precision,
-                 "f32: reference numerics; bf16: bf16 convolutions (faster, a few sign bits differ)")
+  app.add_option(
+         "--precision", o.precision,
+         "f32: reference numerics; bf16: bf16 convolutions (faster, a few sign bits differ)")
       ->capture_default_str();
   app.add_flag("--json", o.json, "one JSON object per result on stdout");
   app.add_flag("-q,--quiet", o.quiet, "no progress or messages on stderr");
@@ -81,6 +82,30 @@ Context load_context(const CommonOptions& o) {
                              fmt::format("--batch-size {}", o.batch_size));
   if (!o.bench.empty()) ctx.table = bench::Table::read_csv(o.bench);
   return ctx;
+}
+
+ScoreJoin join_scores(const std::string& scores_path, const std::string& bench_path,
+                      const std::string& score_column, const std::vector<std::string>& metrics) {
+  ScoreJoin j{
+      bench::Table::read_csv(scores_path), bench::Table::read_csv(bench_path), {}, {}, {}, 0};
+  j.scores.require_column(score_column);
+  if (!j.scores.has_column("arch"))
+    throw InputError(scores_path, "has no `arch` column to join on");
+  j.metrics = metrics.empty() ? j.table.metric_columns() : metrics;
+  for (const std::string& m : j.metrics) j.table.require_column(m);
+  for (std::int64_t r = 0; r < j.scores.n_rows(); ++r) {
+    const auto row = j.table.row_of_arch(j.scores.text(r, "arch"));
+    if (!row) {
+      ++j.unmatched;
+      continue;
+    }
+    j.score_rows.push_back(r);
+    j.table_rows.push_back(*row);
+  }
+  if (j.score_rows.empty()) {
+    throw InputError(scores_path, fmt::format("no architecture matches a row of {}", bench_path));
+  }
+  return j;
 }
 
 nlohmann::json score_json(double score) {

@@ -51,6 +51,19 @@ struct Context {
 };
 [[nodiscard]] Context load_context(const CommonOptions& o);
 
+// A scan's scores joined to a benchmark table on the architecture string, for correlate and
+// simulate. Throws InputError when a file is bad, the score column or a metric is missing, or
+// no scan row matches the table.
+struct ScoreJoin {
+  bench::Table scores, table;
+  std::vector<std::string> metrics;                  // as requested, else every metric column
+  std::vector<std::int64_t> score_rows, table_rows;  // matched pairs, in scan order
+  std::int64_t unmatched = 0;                        // scan rows the table does not have
+};
+[[nodiscard]] ScoreJoin join_scores(const std::string& scores_path, const std::string& bench_path,
+                                    const std::string& score_column,
+                                    const std::vector<std::string>& metrics);
+
 // JSON value of a score: a number, or the string "-inf"/"inf"/"nan".
 [[nodiscard]] nlohmann::json score_json(double score);
 
