@@ -35,7 +35,8 @@ void BM_Bf16SignAgreement(benchmark::State& state) {
       bf16.run(bf16.prepare(g), batch, 1, b);
       for (std::size_t k = 0; k < a.blocks.size(); ++k) {
         for (std::size_t w = 0; w < a.blocks[k].words.size(); ++w) {
-          differing += a.blocks[k].weight * std::popcount(a.blocks[k].words[w] ^ b.blocks[k].words[w]);
+          differing +=
+              a.blocks[k].weight * std::popcount(a.blocks[k].words[w] ^ b.blocks[k].words[w]);
         }
       }
       total += static_cast<double>(a.n_units()) * 128;

@@ -31,24 +31,29 @@ void score_archs(benchmark::State& state, const std::vector<naswot::spaces::Arch
   naswot::search::Scorer scorer(space, options);
   naswot::spaces::NetShape shape;
   double macs = 0;
-  for (const auto& a : archs) macs += 128.0 * static_cast<double>(space.build(a, shape).n_macs_per_image());
+  for (const auto& a : archs)
+    macs += 128.0 * static_cast<double>(space.build(a, shape).n_macs_per_image());
   for (const auto& a : archs) benchmark::DoNotOptimize(scorer.score(a, batch(), 1));  // warm up
   for (auto _ : state) {
     for (const auto& a : archs) benchmark::DoNotOptimize(scorer.score(a, batch(), 1).score);
   }
   const double n = static_cast<double>(state.iterations());
-  state.counters["networks/s"] = benchmark::Counter(n * static_cast<double>(archs.size()), benchmark::Counter::kIsRate);
-  state.counters["GFLOP/s"] = benchmark::Counter(n * 2.0 * macs * 1e-9, benchmark::Counter::kIsRate);
+  state.counters["networks/s"] =
+      benchmark::Counter(n * static_cast<double>(archs.size()), benchmark::Counter::kIsRate);
+  state.counters["GFLOP/s"] =
+      benchmark::Counter(n * 2.0 * macs * 1e-9, benchmark::Counter::kIsRate);
 }
 
 void BM_ScoreAllConv3x3(benchmark::State& state) {
   Nb201Space space;
-  score_archs(state, {space.parse("|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|nor_conv_3x3~0|nor_conv_3x3~1|nor_conv_3x3~2|")});
+  score_archs(state, {space.parse("|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|nor_conv_3x3~"
+                                  "0|nor_conv_3x3~1|nor_conv_3x3~2|")});
 }
 
 void BM_ScoreMixed(benchmark::State& state) {
   Nb201Space space;
-  score_archs(state, {space.parse("|nor_conv_3x3~0|+|nor_conv_3x3~0|avg_pool_3x3~1|+|skip_connect~0|nor_conv_3x3~1|skip_connect~2|")});
+  score_archs(state, {space.parse("|nor_conv_3x3~0|+|nor_conv_3x3~0|avg_pool_3x3~1|+|skip_connect~"
+                                  "0|nor_conv_3x3~1|skip_connect~2|")});
 }
 
 // Mean over a fixed list of 100 random architectures (seed 2021): the "average network".
@@ -62,12 +67,25 @@ void BM_Score100Random(benchmark::State& state) {
 
 // Arguments: OpenMP threads of the scorer, precision (0 = f32, 1 = bf16 convolutions).
 BENCHMARK(BM_ScoreAllConv3x3)
-    ->Args({1, 0})->Args({2, 0})->Args({2, 1})->UseRealTime()->Unit(benchmark::kMillisecond);
+    ->Args({1, 0})
+    ->Args({2, 0})
+    ->Args({2, 1})
+    ->UseRealTime()
+    ->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_ScoreMixed)
-    ->Args({1, 0})->Args({2, 0})->Args({2, 1})->UseRealTime()->Unit(benchmark::kMillisecond);
+    ->Args({1, 0})
+    ->Args({2, 0})
+    ->Args({2, 1})
+    ->UseRealTime()
+    ->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_Score100Random)
-    ->Args({1, 0})->Args({2, 0})->Args({1, 1})->Args({2, 1})
-    ->UseRealTime()->Unit(benchmark::kMillisecond)->Iterations(1);
+    ->Args({1, 0})
+    ->Args({2, 0})
+    ->Args({1, 1})
+    ->Args({2, 1})
+    ->UseRealTime()
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(1);
 
 }  // namespace
 

@@ -212,7 +212,8 @@ Plan Executor::prepare(const Graph& g, const PrepareOptions& options) {
   // run in bf16 (f32 accumulation); BN, sums, pools and the sign bits stay f32.
   std::vector<std::vector<NodeId>> consumers(static_cast<size_t>(n_nodes));
   for (std::int64_t i = 0; i < n_nodes; ++i) {
-    for (NodeId in : g.nodes[static_cast<size_t>(i)].inputs) consumers[static_cast<size_t>(in)].push_back(static_cast<NodeId>(i));
+    for (NodeId in : g.nodes[static_cast<size_t>(i)].inputs)
+      consumers[static_cast<size_t>(in)].push_back(static_cast<NodeId>(i));
   }
   p.bf16_out.assign(static_cast<size_t>(n_nodes), false);
   p.node_md.resize(static_cast<size_t>(n_nodes));
@@ -351,9 +352,8 @@ Plan Executor::prepare(const Graph& g, const PrepareOptions& options) {
       s.user_offset = staging;
       s.user_weights = memory(s.prim->user_weights_md, impl_->eng, nullptr);
       s.weights = memory(s.prim->weights_md, impl_->eng, nullptr);
-      s.weight_reorder =
-          impl_->reorder(primitive_key(g, g[s.node], precision_of(g[s.node])) + "|w",
-                         s.prim->user_weights_md, s.prim->weights_md);
+      s.weight_reorder = impl_->reorder(primitive_key(g, g[s.node], precision_of(g[s.node])) + "|w",
+                                        s.prim->user_weights_md, s.prim->weights_md);
     }
   }
   impl_->arena.reserve(p.total_bytes);
@@ -459,7 +459,8 @@ void Executor::run(const Plan& plan, const Tensor& batch, std::uint64_t weight_s
         if (s.zero_input) {  // all bits 0, output 0
           if (s.has_dst) std::memset(base + s.dst_offset, 0, s.dst_bytes);
           for (std::int64_t i = 0; m && i < batch.n; ++i) {
-            std::fill_n(m->words.data() + i * m->words_per_row + s.word_offset, (s.units + 63) / 64, 0);
+            std::fill_n(m->words.data() + i * m->words_per_row + s.word_offset, (s.units + 63) / 64,
+                        0);
           }
           break;
         }
@@ -468,8 +469,7 @@ void Executor::run(const Plan& plan, const Tensor& batch, std::uint64_t weight_s
         break;
       }
       default:
-        if (init_weights && s.weight_reorder &&
-            p.graph[s.node].init != WeightInit::kTorchDefault) {
+        if (init_weights && s.weight_reorder && p.graph[s.node].init != WeightInit::kTorchDefault) {
           fill_normal_init(p.graph[s.node], weight_seed, s.n_weights,
                            reinterpret_cast<float*>(base + s.user_offset),
                            reinterpret_cast<float*>(base + s.weights_offset +

@@ -46,7 +46,8 @@ __attribute__((target("avx512f,avx512bf16,avx512vl"))) void pack_avx512(
         _mm256_storeu_si256(reinterpret_cast<__m256i*>(out.bf16 + j + 16 * q),
                             reinterpret_cast<__m256i>(_mm512_cvtneps_pbh(r)));
       } else if (out.bf16) {
-        for (int b = 0; b < 16; ++b) out.bf16[j + 16 * q + b] = to_bf16(std::max(x[j + 16 * q + b], 0.0f));
+        for (int b = 0; b < 16; ++b)
+          out.bf16[j + 16 * q + b] = to_bf16(std::max(x[j + 16 * q + b], 0.0f));
       }
     }
     if (words) words[j / 64] = w;

@@ -9,8 +9,8 @@
 namespace naswot::engine {
 
 struct ReluOutput {
-  float* f32 = nullptr;          // max(x, 0) as f32, or
-  std::uint16_t* bf16 = nullptr; // max(x, 0) rounded to bf16 (nearest even); at most one set
+  float* f32 = nullptr;           // max(x, 0) as f32, or
+  std::uint16_t* bf16 = nullptr;  // max(x, 0) rounded to bf16 (nearest even); at most one set
 };
 
 // For each image i: words[i*word_stride + k] bit b = (src[i*units + 64k + b] > 0), bits past

@@ -19,7 +19,8 @@ namespace naswot {
 namespace {
 
 constexpr const char* kAllConv =
-    "|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|nor_conv_3x3~0|nor_conv_3x3~1|nor_conv_3x3~2|";
+    "|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|nor_conv_3x3~0|nor_conv_3x3~1|nor_conv_3x3~"
+    "2|";
 constexpr const char* kAllNone = "|none~0|+|none~0|none~1|+|none~0|none~1|none~2|";
 
 std::string slurp(const std::filesystem::path& p) {
@@ -53,7 +54,8 @@ class Cli : public ::testing::Test {
     spaces::Nb201Space space;
     std::ofstream out(path("table.csv"));
     out << "index,arch,acc\n";
-    for (std::int64_t i = 0; i < 15625; ++i) out << i << "," << space.format(space.at(i)) << "," << i % 100 << "\n";
+    for (std::int64_t i = 0; i < 15625; ++i)
+      out << i << "," << space.format(space.at(i)) << "," << i % 100 << "\n";
     return path("table.csv");
   }
   testing::TempDir dir_;
@@ -123,14 +125,16 @@ TEST_F(Cli, UnknownFlagExitsTwoAndHelpExitsZero) {
 
 TEST_F(Cli, BatchLargerThanDatasetIsRejected) {
   testing::write_cifar10_file(path("c.bin"), 5, 1);
-  const Result r = run("score --arch " + q(kAllConv) + " --data cifar10:" + path("c.bin") + " --batch-size 8");
+  const Result r =
+      run("score --arch " + q(kAllConv) + " --data cifar10:" + path("c.bin") + " --batch-size 8");
   EXPECT_EQ(r.code, 2);
   EXPECT_NE(r.err.find("--batch-size 8"), std::string::npos) << r.err;
 }
 
 TEST_F(Cli, SearchReportsChosenArchScoreAndAccuracyPerRun) {
   const std::string table = write_table();
-  const Result r = run("search --samples 3 --runs 2 --batch-size 4 --bench " + table + " --metric acc --json");
+  const Result r =
+      run("search --samples 3 --runs 2 --batch-size 4 --bench " + table + " --metric acc --json");
   ASSERT_EQ(r.code, 0) << r.err;
   std::istringstream lines(r.out);
   std::string line;
@@ -146,7 +150,8 @@ TEST_F(Cli, SearchReportsChosenArchScoreAndAccuracyPerRun) {
     ++n;
   }
   EXPECT_EQ(n, 2);
-  const Result human = run("search --samples 3 --runs 2 --batch-size 4 --bench " + table + " --metric acc");
+  const Result human =
+      run("search --samples 3 --runs 2 --batch-size 4 --bench " + table + " --metric acc");
   ASSERT_EQ(human.code, 0) << human.err;
   EXPECT_NE(human.out.find("acc of the chosen networks"), std::string::npos) << human.out;
 }

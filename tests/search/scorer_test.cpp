@@ -1,7 +1,6 @@
 // End-to-end NASWOT scores of NB201 networks: determinism per weight seed, the singular
 // all-`none` cell, N_A, thread-count independence, site counting, and agreement with the naive
 // interpreter (naive forward of the unreduced network, naive K, log|det K|) on a small network.
-#include "naswot/search/score_pool.h"
 #include "naswot/search/scorer.h"
 
 #include <gtest/gtest.h>
@@ -11,6 +10,7 @@
 #include <limits>
 
 #include "naswot/score/naswot.h"
+#include "naswot/search/score_pool.h"
 #include "naswot/spaces/nb201.h"
 #include "naswot/util/rng.h"
 #include "support/naive_ops.h"

@@ -18,7 +18,7 @@ struct ReinforceOptions {
   // Adam. NATS-Bench's run-all.sh passes 0.01 (the maintained baseline; NB201's docs once
   // gave `REINFORCE.sh 0.5`, which collapses the policy within a few dozen steps here).
   double learning_rate = 0.01;
-  double ema_momentum = 0.9;   // baseline; REINFORCE.sh --EMA_momentum 0.9
+  double ema_momentum = 0.9;  // baseline; REINFORCE.sh --EMA_momentum 0.9
   std::uint64_t seed = 1;
   Limits limits = {};  // draws over the limits are redrawn from the policy
 };
