@@ -116,22 +116,24 @@ NodeId GraphBuilder::relu(NodeId x, std::int32_t site_weight) {
   return push(std::move(n));
 }
 
-NodeId GraphBuilder::avg_pool(NodeId x, Window w) {
+namespace {
+// A pooling node over x (shape `in`): channels kept, spatial extent from the window.
+Node pool_node(Op op, NodeId x, const Shape& in, const Window& w) {
   Node n;
-  n.op = Op::kAvgPool;
+  n.op = op;
   n.inputs = {x};
   n.window = w;
-  n.shape = windowed(shape(x), w, shape(x).c);
-  return push(std::move(n));
+  n.shape = windowed(in, w, in.c);
+  return n;
+}
+}  // namespace
+
+NodeId GraphBuilder::avg_pool(NodeId x, Window w) {
+  return push(pool_node(Op::kAvgPool, x, shape(x), w));
 }
 
 NodeId GraphBuilder::max_pool(NodeId x, Window w) {
-  Node n;
-  n.op = Op::kMaxPool;
-  n.inputs = {x};
-  n.window = w;
-  n.shape = windowed(shape(x), w, shape(x).c);
-  return push(std::move(n));
+  return push(pool_node(Op::kMaxPool, x, shape(x), w));
 }
 
 NodeId GraphBuilder::add(std::span<const NodeId> xs) {

@@ -6,6 +6,7 @@
 #include "naswot/data/dataset.h"
 #include "naswot/util/error.h"
 #include "support/data_writers.h"
+#include "support/input_error.h"
 #include "support/temp_dir.h"
 
 namespace naswot::data {
@@ -13,16 +14,7 @@ namespace {
 
 using testing::TempDir;
 
-// The InputError message of f(), or "" when it does not throw one.
-template <typename F>
-std::string input_error(F f) {
-  try {
-    f();
-  } catch (const InputError& e) {
-    return e.what();
-  }
-  return "";
-}
+using testing::input_error;
 
 TEST(Cifar10Reader, ReadsLabelsAndPlanarPixels) {
   TempDir dir;

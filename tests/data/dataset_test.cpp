@@ -9,6 +9,7 @@
 
 #include "naswot/util/error.h"
 #include "support/data_writers.h"
+#include "support/input_error.h"
 #include "support/temp_dir.h"
 
 namespace naswot::data {
@@ -17,15 +18,7 @@ namespace {
 namespace fs = std::filesystem;
 using testing::TempDir;
 
-template <typename F>
-std::string input_error(F f) {
-  try {
-    f();
-  } catch (const InputError& e) {
-    return e.what();
-  }
-  return "";
-}
+using testing::input_error;
 
 Dataset cifar10_of(const TempDir& dir, std::int64_t n) {
   testing::write_cifar10_file(dir / "d.bin", n, 5);

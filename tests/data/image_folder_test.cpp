@@ -6,6 +6,7 @@
 #include "naswot/data/dataset.h"
 #include "naswot/util/error.h"
 #include "support/data_writers.h"
+#include "support/input_error.h"
 #include "support/temp_dir.h"
 
 namespace naswot::data {
@@ -14,15 +15,7 @@ namespace {
 namespace fs = std::filesystem;
 using testing::TempDir;
 
-template <typename F>
-std::string input_error(F f) {
-  try {
-    f();
-  } catch (const InputError& e) {
-    return e.what();
-  }
-  return "";
-}
+using testing::input_error;
 
 TEST(ImageFolderReader, ReadsSortedClassesAndFiles) {
   TempDir dir;
