@@ -18,6 +18,7 @@
 #include "engine/channel_slice.h"
 #include "engine/dnnl_ops.h"
 #include "engine/sign_pack.h"
+#include "engine/spatial_pad.h"
 #include "naswot/util/error.h"
 #include "naswot/util/rng.h"
 
@@ -270,7 +271,7 @@ Plan Executor::prepare(const Graph& g, const PrepareOptions& options) {
         b.n_units += s.units;
         b.words_per_row += (s.units + 63) / 64;
       }
-    } else if (n.op == Op::kSlice) {
+    } else if (n.op == Op::kSlice || n.op == Op::kPad) {
       s.src_offset = p.node_offset[static_cast<size_t>(n.inputs[0])];
     } else if (n.op != Op::kInput && n.op != Op::kZero) {
       s.prim = impl_->primitive(g, n, precision_of(n));
@@ -446,6 +447,12 @@ void Executor::run(const Plan& plan, const Tensor& batch, std::uint64_t weight_s
         slice_channels(p.graph[n.inputs[0]].shape,
                        reinterpret_cast<const float*>(base + s.src_offset), n.shape,
                        reinterpret_cast<float*>(base + s.dst_offset));
+        break;
+      }
+      case Op::kPad: {
+        const Node& n = p.graph[s.node];
+        pad_spatial(p.graph[n.inputs[0]].shape, reinterpret_cast<const float*>(base + s.src_offset),
+                    n.window, n.shape, reinterpret_cast<float*>(base + s.dst_offset));
         break;
       }
       case Op::kRelu: {

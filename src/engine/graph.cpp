@@ -36,6 +36,8 @@ const char* op_name(Op op) {
       return "linear";
     case Op::kSlice:
       return "slice";
+    case Op::kPad:
+      return "pad";
   }
   return "?";
 }
@@ -202,6 +204,21 @@ NodeId GraphBuilder::slice(NodeId x, std::int64_t c) {
   return push(std::move(n));
 }
 
+NodeId GraphBuilder::pad(NodeId x, std::int64_t top, std::int64_t left, std::int64_t bottom,
+                         std::int64_t right) {
+  const Shape& in = shape(x);
+  Node n;
+  n.op = Op::kPad;
+  n.inputs = {x};
+  n.window.pad_t = top;
+  n.window.pad_l = left;
+  n.window.pad_b = bottom;
+  n.window.pad_r = right;
+  n.shape = {in.n, in.c, in.h + top + bottom, in.w + left + right};
+  NASWOT_CHECK(n.shape.h >= 1 && n.shape.w >= 1);
+  return push(std::move(n));
+}
+
 Graph GraphBuilder::finish(NodeId output) && {
   NASWOT_CHECK(output >= 0 && output < graph_.size());
   graph_.output = output;
@@ -249,6 +266,10 @@ std::string Graph::to_string() const {
   for (std::size_t i = 0; i < nodes.size(); ++i) {
     const Node& n = nodes[i];
     s += fmt::format("%{} = {}", i, op_name(n.op));
+    if (n.op == Op::kPad) {
+      s += fmt::format("[t{} l{} b{} r{}]", n.window.pad_t, n.window.pad_l, n.window.pad_b,
+                       n.window.pad_r);
+    }
     if (n.op == Op::kConv || n.op == Op::kAvgPool || n.op == Op::kMaxPool) {
       s += fmt::format("[{}x{} s{} p{} g{}]", n.window.kh, n.window.kw, n.window.stride_h,
                        n.window.pad_t, n.window.groups);

@@ -493,6 +493,26 @@ TEST(Executor, SliceMatchesNaive) {
   }
 }
 
+TEST(Executor, PadMatchesNaive) {
+  // (channels, pads t/l/b/r) over the three layouts: FactorizedReduce's shift (-1, -1, 1, 1),
+  // plain padding, crops, and a mix; then the shifted 1x1 stride-2 conv it feeds.
+  struct Case {
+    std::int64_t c, t, l, b, r;
+  };
+  const Case cases[] = {{16, -1, -1, 1, 1},  {8, -1, -1, 1, 1}, {5, -1, -1, 1, 1}, {16, 2, 1, 0, 3},
+                        {24, -2, 0, -1, -3}, {3, 1, -2, -1, 2}, {32, 0, 0, 0, 0}};
+  for (const Case& k : cases) {
+    for (const std::int64_t h : {1, 4, 7}) {
+      if (h + k.t + k.b < 1 || 6 + k.l + k.r < 1) continue;
+      GraphBuilder b;
+      const NodeId x = b.input({2, k.c, h, 6});
+      const NodeId y = b.conv(x, k.c, square(1, 1, 0));  // an interior, blocked activation
+      const NodeId padded = b.pad(y, k.t, k.l, k.b, k.r);
+      expect_matches_naive(std::move(b).finish(b.conv(padded, 8, square(1, 2, 0))));
+    }
+  }
+}
+
 TEST(Executor, ExplicitNormalInitsMatchNaive) {
   GraphBuilder b;
   NodeId x = b.input({2, 3, 6, 6});

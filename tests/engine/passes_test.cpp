@@ -293,5 +293,19 @@ TEST(ReduceForScoring, SliceFoldsLikeOtherUnaryOps) {
   EXPECT_EQ(red.n_counted_units(), 2 * 7 * 16);
 }
 
+TEST(ReduceForScoring, PadFoldsLikeOtherUnaryOps) {
+  // FactorizedReduce's shift: a pad of zeros is zero; a pad of live data stays.
+  GraphBuilder b;
+  const NodeId x = b.input({2, 8, 4, 4});
+  const NodeId on_zero = b.relu(b.pad(b.zero(x), -1, -1, 1, 1), 1);
+  const NodeId on_x = b.relu(b.pad(x, -1, -1, 1, 1), 1);
+  const Graph g = std::move(b).finish(b.add(std::vector<NodeId>{on_zero, on_x}));
+  const Graph red = reduce_for_scoring(g);
+  ASSERT_EQ(red.size(), 4);  // input, pad of x, the two sites
+  EXPECT_EQ(count_op(red, Op::kPad), 1);
+  EXPECT_TRUE(red[relus(red)[0]].inputs.empty());
+  EXPECT_EQ(red.n_counted_units(), 2 * 8 * 16);
+}
+
 }  // namespace
 }  // namespace naswot::engine

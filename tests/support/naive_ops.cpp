@@ -244,6 +244,16 @@ std::vector<NaiveTensor> naive_forward(const Graph& g, const Tensor& input,
               for (std::int64_t h = 0; h < y.h; ++h)
                 for (std::int64_t w = 0; w < y.w; ++w) y.at(n, c, h, w) = in(0).at(n, c, h, w);
           break;
+        case Op::kPad:  // y[h][w] = x[h - pad_t][w - pad_l], zero outside x
+          for (std::int64_t n = 0; n < y.n; ++n)
+            for (std::int64_t c = 0; c < y.c; ++c)
+              for (std::int64_t h = 0; h < y.h; ++h)
+                for (std::int64_t w = 0; w < y.w; ++w) {
+                  const std::int64_t ih = h - node.window.pad_t, iw = w - node.window.pad_l;
+                  if (ih >= 0 && ih < in(0).h && iw >= 0 && iw < in(0).w)
+                    y.at(n, c, h, w) = in(0).at(n, c, ih, iw);
+                }
+          break;
         default:
           ADD_FAILURE() << "naive_forward: unexpected op " << engine::op_name(node.op);
       }

@@ -25,6 +25,7 @@ enum class Op : std::int8_t {
   kGlobalAvgPool,  // mean over H, W -> (N, C, 1, 1)
   kLinear,         // fully connected on (N, C, 1, 1) -> (N, out, 1, 1), optional bias
   kSlice,          // the first shape.c channels of the input (NB101's channel truncation)
+  kPad,            // zero padding of each side by window.pad_t/l/b/r; negative amounts crop
 };
 
 // How a conv/linear node's initial weights are drawn (the executor fills them; see
@@ -62,7 +63,7 @@ struct Node {
   Op op = Op::kInput;
   std::vector<NodeId> inputs;
   Shape shape;                   // output shape, inferred when the node is added
-  Window window;                 // kConv, kAvgPool, kMaxPool, kZero (stride only)
+  Window window;                 // kConv, kAvgPool, kMaxPool, kZero (stride only), kPad (pads)
   bool bias = false;             // kLinear
   std::int32_t site_weight = 0;  // kRelu: how many counted ReLU sites read this input
   std::int64_t rng_offset = 0;   // kConv/kLinear: 32-bit draws before its weights (init order)
@@ -105,6 +106,11 @@ class GraphBuilder {
   NodeId linear(NodeId x, std::int64_t out, bool bias, WeightInit init = WeightInit::kTorchDefault);
   // The first `c` channels of x. REQUIRES: 1 <= c <= channels of x.
   NodeId slice(NodeId x, std::int64_t c);
+  // x padded with zeros by the given rows/columns on each side; a negative amount removes
+  // that many (torch.nn.functional.pad). DARTS' FactorizedReduce reads x[:, :, 1:, 1:] padded
+  // back to size as pad(x, -1, -1, 1, 1). REQUIRES: the result is at least 1x1.
+  NodeId pad(NodeId x, std::int64_t top, std::int64_t left, std::int64_t bottom,
+             std::int64_t right);
 
   [[nodiscard]] const Shape& shape(NodeId x) const;
   // Ends building; `output` is the logits node.
