@@ -1,5 +1,7 @@
 #include "naswot/spaces/blocks.h"
 
+#include "naswot/util/error.h"
+
 namespace naswot::spaces {
 
 using engine::NodeId;
@@ -23,6 +25,16 @@ NodeId nb201_resnet_block(engine::GraphBuilder& b, NodeId x, std::int64_t c_out,
   const NodeId shortcut = b.conv(pooled, c_out, engine::square(1, 1, 0));
   const NodeId terms[] = {shortcut, main};
   return b.add(terms);
+}
+
+NodeId factorized_reduce(engine::GraphBuilder& b, NodeId x, std::int64_t c_out) {
+  NASWOT_CHECK(c_out % 2 == 0);
+  const NodeId r = b.relu(x, 1);
+  const NodeId even = b.conv(r, c_out / 2, engine::square(1, 2, 0));
+  // pycls: conv_2(pad(x, right 1, bottom 1)[:, :, 1:, 1:]), i.e. x moved up-left by one pixel.
+  const NodeId odd = b.conv(b.pad(r, -1, -1, 1, 1), c_out / 2, engine::square(1, 2, 0));
+  const NodeId halves[] = {even, odd};
+  return b.batch_norm(b.concat(halves));
 }
 
 NodeId classifier(engine::GraphBuilder& b, NodeId x, std::int64_t classes) {

@@ -4,6 +4,7 @@
 
 #include <functional>
 
+#include "naswot/spaces/darts.h"
 #include "naswot/spaces/nats_sss.h"
 #include "naswot/spaces/nb101.h"
 #include "naswot/spaces/nb201.h"
@@ -23,6 +24,7 @@ const std::vector<Entry>& registry() {
       {"nb201", [] { return std::make_unique<Nb201Space>(); }},
       {"natsss", [] { return std::make_unique<NatsSssSpace>(); }},
       {"nb101", [] { return std::make_unique<Nb101Space>(); }},
+      {"darts", [] { return std::make_unique<DartsSpace>(); }},
   };
   return entries;
 }

@@ -21,6 +21,11 @@ engine::NodeId conv_bn(engine::GraphBuilder& b, engine::NodeId x, std::int64_t c
 engine::NodeId nb201_resnet_block(engine::GraphBuilder& b, engine::NodeId x, std::int64_t c_out,
                                   SiteCounting counting);
 
+// FactorizedReduce (DARTS/NDS, c_out even): ReLU (1 site) -> [conv 1x1 stride 2 -> c_out/2 on
+// x, conv 1x1 stride 2 -> c_out/2 on x shifted up-left by one pixel, zero-filled at the
+// bottom/right as pycls pads] -> channel concat -> BN. Halves H and W (rounding up).
+engine::NodeId factorized_reduce(engine::GraphBuilder& b, engine::NodeId x, std::int64_t c_out);
+
 // Head: global average pool -> linear(c -> classes, with bias).
 engine::NodeId classifier(engine::GraphBuilder& b, engine::NodeId x, std::int64_t classes);
 
