@@ -12,6 +12,9 @@ namespace naswot::cli {
 
 void add_common_options(CLI::App& app, CommonOptions& o) {
   app.add_option("--space", o.space, "search space (nb201, natsss, nb101)")->capture_default_str();
+  app.add_option("--stem-channels", o.stem_channels,
+                 "nb101: width of the stem and first stack (default 16 as the reference; 128 = "
+                 "the official network)");
   app.add_option("--data", o.data, "images: gaussian | cifar10:PATH | cifar100:PATH | folder:PATH")
       ->capture_default_str();
   app.add_option("--batch-size", o.batch_size, "images per batch (K is batch x batch)")
@@ -44,7 +47,7 @@ std::uint64_t weight_seed(const CommonOptions& o) {
 
 Context load_context(const CommonOptions& o) {
   Context ctx;
-  ctx.space = spaces::make_space(o.space);
+  ctx.space = spaces::make_space(o.space, {.stem_channels = o.stem_channels});
   if (o.batch_size < 2) {
     throw InputError(fmt::format("--batch-size {}", o.batch_size), "K needs at least 2 images");
   }

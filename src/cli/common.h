@@ -19,6 +19,7 @@ namespace naswot::cli {
 
 struct CommonOptions {
   std::string space = "nb201";
+  std::optional<std::int64_t> stem_channels;  // --stem-channels (nb101 only); unset: default
   std::string data = "gaussian";
   std::int64_t batch_size = 128;
   std::string batch = "random";
@@ -37,8 +38,8 @@ struct CommonOptions {
 // The seed of the initial weights: --weight-seed, or --seed when that is not given.
 [[nodiscard]] std::uint64_t weight_seed(const CommonOptions& o);
 
-// Adds --space, --data, --batch-size, --batch, --seed, --threads, --jobs, --relu-sites, --json,
-// -q, -v.
+// Adds --space, --stem-channels, --data, --batch-size, --batch, --seed, --threads, --jobs,
+// --relu-sites, --json, -q, -v.
 void add_common_options(CLI::App& app, CommonOptions& o);
 
 // What the common options name, loaded and checked. Throws InputError.

@@ -52,8 +52,15 @@ class SearchSpace {  // immutable: all methods const and thread-safe
   [[nodiscard]] virtual engine::Graph build(const Arch& arch, const NetShape& shape) const = 0;
 };
 
-// Throws InputError naming the unknown space and listing the known ones.
-[[nodiscard]] std::unique_ptr<const SearchSpace> make_space(std::string_view name);
+// Construction settings that only some spaces have; unset = the space's default.
+struct SpaceOptions {
+  std::optional<std::int64_t> stem_channels;  // nb101: width of the stem and stack 0
+};
+
+// Throws InputError naming the unknown space and listing the known ones, or naming an option
+// the space has no notion of (or rejects).
+[[nodiscard]] std::unique_ptr<const SearchSpace> make_space(std::string_view name,
+                                                            const SpaceOptions& options = {});
 [[nodiscard]] std::span<const std::string_view> space_names();
 
 }  // namespace naswot::spaces
