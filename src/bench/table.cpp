@@ -162,80 +162,93 @@ Table Table::read_csv(const std::filesystem::path& path) {
   t.source_ = path.string();
   const std::string data = read_whole_file(path, t.source_);
   CsvReader reader(data, t.source_);
-  if (!reader.next(t.columns_)) throw InputError(t.source_, "empty file");
-  for (std::size_t c = 0; c < t.columns_.size(); ++c) {
-    if (std::find(t.columns_.begin(), t.columns_.begin() + static_cast<std::ptrdiff_t>(c),
-                  t.columns_[c]) != t.columns_.begin() + static_cast<std::ptrdiff_t>(c)) {
+  std::vector<std::string> columns;
+  if (!reader.next(columns)) throw InputError(t.source_, "empty file");
+  for (std::size_t c = 0; c < columns.size(); ++c) {
+    if (std::find(columns.begin(), columns.begin() + static_cast<std::ptrdiff_t>(c), columns[c]) !=
+        columns.begin() + static_cast<std::ptrdiff_t>(c)) {
       throw InputError(at_line(t.source_, reader.record_line()),
-                       "duplicate column name '" + t.columns_[c] + "'");
+                       "duplicate column name '" + columns[c] + "'");
     }
   }
-
-  const std::int64_t index_col = t.column_index("index");
-  std::vector<std::int64_t> key_cols;
-  std::string key_name;
-  for (const std::string& name : arch_key_columns(t.columns_)) {
-    key_cols.push_back(t.column_index(name));
-    key_name += key_name.empty() ? name : "|" + name;
-  }
-  if (index_col < 0 && key_cols.empty()) {
-    throw InputError(t.source_,
-                     "no key column (needs 'arch', 'channels', 'adjacency' and 'ops', or 'index')");
-  }
-
   const auto n_lines = static_cast<std::size_t>(std::count(data.begin(), data.end(), '\n'));
-  t.cells_.reserve(n_lines);
-  t.line_of_row_.reserve(n_lines);
-  if (!key_cols.empty()) t.row_by_arch_.reserve(n_lines);
-  if (index_col >= 0) t.row_by_index_.reserve(n_lines);
-
+  t.set_columns(std::move(columns), n_lines);
   std::vector<std::string> record;
-  std::string key;
   while (reader.next(record)) {
-    const std::int64_t line = reader.record_line();
-    const std::int64_t row = t.n_rows();
-    if (record.size() != t.columns_.size()) {
-      throw InputError(at_line(t.source_, line), "expected " + std::to_string(t.columns_.size()) +
-                                                     " cells, found " +
-                                                     std::to_string(record.size()));
-    }
-    if (index_col >= 0) {
-      const std::string& text = record[static_cast<std::size_t>(index_col)];
-      const std::optional<std::int64_t> index = parse_int64(text);
-      if (!index) {
-        throw InputError(at_line(t.source_, line), "index '" + text + "' is not an integer");
-      }
-      const auto [it, inserted] = t.row_by_index_.emplace(*index, row);
-      if (!inserted) {
-        throw InputError(at_line(t.source_, line),
-                         "duplicate index " + text + " (first on line " +
-                             std::to_string(t.line_of_row_[static_cast<std::size_t>(it->second)]) +
-                             ")");
-      }
-    }
-    if (!key_cols.empty()) {
-      key = record[static_cast<std::size_t>(key_cols[0])];
-      for (std::size_t k = 1; k < key_cols.size(); ++k) {
-        key += '|';
-        key += record[static_cast<std::size_t>(key_cols[k])];
-      }
-      if (key.size() == key_cols.size() - 1) {  // every part empty
-        throw InputError(at_line(t.source_, line), "empty " + key_name);
-      }
-      const auto [it, inserted] = t.row_by_arch_.emplace(key, row);
-      if (!inserted) {
-        throw InputError(at_line(t.source_, line),
-                         "duplicate " + key_name + " '" + key + "' (first on line " +
-                             std::to_string(t.line_of_row_[static_cast<std::size_t>(it->second)]) +
-                             ")");
-      }
-    }
-    t.cells_.push_back(std::move(record));
-    t.line_of_row_.push_back(line);
+    t.add_row(std::move(record), reader.record_line(), false);
     record.clear();
   }
   if (t.cells_.empty()) throw InputError(t.source_, "no data rows");
   return t;
+}
+
+Table Table::from_rows(std::string source, std::vector<std::string> columns,
+                       std::vector<std::vector<std::string>> rows) {
+  Table t;
+  t.source_ = std::move(source);
+  t.set_columns(std::move(columns), rows.size());
+  for (std::size_t r = 0; r < rows.size(); ++r)
+    t.add_row(std::move(rows[r]), static_cast<std::int64_t>(r) + 1, true);
+  if (t.cells_.empty()) throw InputError(t.source_, "no data rows");
+  return t;
+}
+
+void Table::set_columns(std::vector<std::string> columns, std::size_t expected_rows) {
+  columns_ = std::move(columns);
+  index_col_ = column_index("index");
+  key_cols_.clear();
+  key_name_.clear();
+  for (const std::string& name : arch_key_columns(columns_)) {
+    key_cols_.push_back(column_index(name));
+    key_name_ += key_name_.empty() ? name : "|" + name;
+  }
+  if (index_col_ < 0 && key_cols_.empty()) {
+    throw InputError(source_,
+                     "no key column (needs 'arch', 'channels', 'adjacency' and 'ops', or 'index')");
+  }
+  cells_.reserve(expected_rows);
+  line_of_row_.reserve(expected_rows);
+  if (!key_cols_.empty()) row_by_arch_.reserve(expected_rows);
+  if (index_col_ >= 0) row_by_index_.reserve(expected_rows);
+}
+
+void Table::add_row(std::vector<std::string> record, std::int64_t line, bool first_arch_wins) {
+  const std::int64_t row = n_rows();
+  if (record.size() != columns_.size()) {
+    throw InputError(at_line(source_, line), "expected " + std::to_string(columns_.size()) +
+                                                 " cells, found " + std::to_string(record.size()));
+  }
+  if (index_col_ >= 0) {
+    const std::string& text = record[static_cast<std::size_t>(index_col_)];
+    const std::optional<std::int64_t> index = parse_int64(text);
+    if (!index) throw InputError(at_line(source_, line), "index '" + text + "' is not an integer");
+    const auto [it, inserted] = row_by_index_.emplace(*index, row);
+    if (!inserted) {
+      throw InputError(at_line(source_, line),
+                       "duplicate index " + text + " (first on line " +
+                           std::to_string(line_of_row_[static_cast<std::size_t>(it->second)]) +
+                           ")");
+    }
+  }
+  if (!key_cols_.empty()) {
+    std::string key = record[static_cast<std::size_t>(key_cols_[0])];
+    for (std::size_t k = 1; k < key_cols_.size(); ++k) {
+      key += '|';
+      key += record[static_cast<std::size_t>(key_cols_[k])];
+    }
+    if (key.size() == key_cols_.size() - 1) {  // every part empty
+      throw InputError(at_line(source_, line), "empty " + key_name_);
+    }
+    const auto [it, inserted] = row_by_arch_.emplace(key, row);
+    if (!inserted && !first_arch_wins) {
+      throw InputError(at_line(source_, line),
+                       "duplicate " + key_name_ + " '" + key + "' (first on line " +
+                           std::to_string(line_of_row_[static_cast<std::size_t>(it->second)]) +
+                           ")");
+    }
+  }
+  cells_.push_back(std::move(record));
+  line_of_row_.push_back(line);
 }
 
 bool Table::has_column(std::string_view name) const { return column_index(name) >= 0; }

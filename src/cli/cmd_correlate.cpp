@@ -62,7 +62,7 @@ Command add_correlate_command(CLI::App& app) {
   CLI::App* sub =
       app.add_subcommand("correlate", "Kendall tau-b and Spearman rho of scores vs accuracy");
   sub->add_option("--scores", o->scores, "scan CSV (index,arch,score,...)")->required();
-  sub->add_option("--bench", o->bench, "benchmark table (CSV)")->required();
+  sub->add_option("--bench", o->bench, "benchmark table (CSV, or an NDS .json file)")->required();
   sub->add_option("--metric", o->metrics, "accuracy column(s); default: every metric column");
   sub->add_option("--score-column", o->score_column, "score column of the scan CSV")
       ->capture_default_str();

@@ -83,7 +83,7 @@ Command add_simulate_command(CLI::App& app) {
   auto o = std::make_shared<SimulateOptions>();
   CLI::App* sub = app.add_subcommand("simulate", "replay best-of-N searches over a scan's scores");
   sub->add_option("--scores", o->scores, "scan CSV (index,arch,score,...)")->required();
-  sub->add_option("--bench", o->bench, "benchmark table (CSV)")->required();
+  sub->add_option("--bench", o->bench, "benchmark table (CSV, or an NDS .json file)")->required();
   sub->add_option("--samples,-N", o->samples, "N per run; several: 10,100,1000")
       ->delimiter(',')
       ->capture_default_str();

@@ -1,17 +1,23 @@
 #include "cli/common.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <unistd.h>
 
 #include <cmath>
+#include <filesystem>
 
+#include "naswot/bench/nds.h"
 #include "naswot/search/memory.h"
+#include "naswot/spaces/anynet.h"
 #include "naswot/util/error.h"
 
 namespace naswot::cli {
 
 void add_common_options(CLI::App& app, CommonOptions& o) {
-  app.add_option("--space", o.space, "search space (nb201, natsss, nb101)")->capture_default_str();
+  app.add_option("--space", o.space,
+                 fmt::format("search space ({})", fmt::join(spaces::space_names(), ", ")))
+      ->capture_default_str();
   app.add_option("--stem-channels", o.stem_channels,
                  "nb101: width of the stem and first stack (default 16 as the reference; 128 = "
                  "the official network)");
@@ -83,14 +89,34 @@ Context load_context(const CommonOptions& o) {
   }
   search::check_batch_memory(*ctx.space, o.batch_size, ctx.data.image_size(), ctx.scorer,
                              fmt::format("--batch-size {}", o.batch_size));
-  if (!o.bench.empty()) ctx.table = bench::Table::read_csv(o.bench);
+  if (!o.bench.empty()) ctx.table = read_bench(o.bench, ctx.space.get());
   return ctx;
+}
+
+bench::Table read_bench(const std::string& path, const spaces::SearchSpace* space) {
+  if (std::filesystem::path(path).extension() != ".json") return bench::Table::read_csv(path);
+  std::unique_ptr<const spaces::SearchSpace> own;
+  if (space == nullptr) {
+    own = spaces::make_space(bench::nds_has_genotypes(path) ? "darts" : "anynet");
+    space = own.get();
+  }
+  // The reference derives parts of the network from the file name (§3.4): `_in` selects the
+  // ImageNet network of genotype spaces, and AnyNet's stem is overwritten by a name rule.
+  const std::string name = std::filesystem::path(path).stem().string();
+  const bool anynet = space->name() == "anynet";
+  const bool imagenet = space->name() == "darts" && name.find("_in") != std::string::npos;
+  return bench::read_nds_json(path, [&](const std::string& net_text) {
+    if (!anynet && !imagenet) return space->format(space->parse(net_text));
+    nlohmann::json net = nlohmann::json::parse(net_text);
+    if (anynet) net["stem_type"] = spaces::nds_reference_stem(name);
+    if (imagenet) net["imagenet"] = true;
+    return space->format(space->parse(net.dump()));
+  });
 }
 
 ScoreJoin join_scores(const std::string& scores_path, const std::string& bench_path,
                       const std::string& score_column, const std::vector<std::string>& metrics) {
-  ScoreJoin j{
-      bench::Table::read_csv(scores_path), bench::Table::read_csv(bench_path), {}, {}, {}, 0};
+  ScoreJoin j{bench::Table::read_csv(scores_path), read_bench(bench_path, nullptr), {}, {}, {}, 0};
   j.scores.require_column(score_column);
   if (!j.scores.has_column("arch"))
     throw InputError(scores_path, "has no `arch` column to join on");

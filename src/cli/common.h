@@ -52,6 +52,10 @@ struct Context {
 };
 [[nodiscard]] Context load_context(const CommonOptions& o);
 
+// A benchmark table: CSV, or an NDS `.json` file whose entries' nets `space` canonicalises
+// (when null: `darts` if the nets have genotypes, else `anynet`).
+[[nodiscard]] bench::Table read_bench(const std::string& path, const spaces::SearchSpace* space);
+
 // A scan's scores joined to a benchmark table on the architecture string, for correlate and
 // simulate. Throws InputError when a file is bad, the score column or a metric is missing, or
 // no scan row matches the table.

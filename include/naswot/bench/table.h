@@ -21,6 +21,11 @@ class Table {
   // missing, empty, has no data rows, has a ragged row or an unterminated quote, repeats a column
   // name, has no key column (see row_of_arch), or has a repeated, empty or non-integer key.
   static Table read_csv(const std::filesystem::path& path);
+  // A table made in memory (e.g. from an NDS JSON file, bench/nds.h): the same key rules, except
+  // that a repeated arch key is allowed and row_of_arch returns its first row (NDS `_lr-wd` files
+  // train one network several times). `source` names the table in errors; rows count from 1.
+  static Table from_rows(std::string source, std::vector<std::string> columns,
+                         std::vector<std::vector<std::string>> rows);
 
   // The path the table was read from, as given; it names the table in error messages.
   [[nodiscard]] const std::string& source() const { return source_; }
@@ -57,6 +62,11 @@ class Table {
   std::vector<std::int64_t> line_of_row_;        // 1-based file line where each row starts
   std::unordered_map<std::string, std::int64_t> row_by_arch_;
   std::unordered_map<std::int64_t, std::int64_t> row_by_index_;
+  std::int64_t index_col_ = -1;
+  std::vector<std::int64_t> key_cols_;  // the arch key's columns (row_of_arch)
+  std::string key_name_;                // their names joined by '|', for errors
+  void set_columns(std::vector<std::string> columns, std::size_t expected_rows);
+  void add_row(std::vector<std::string> record, std::int64_t line, bool first_arch_wins);
   // Position of `column` in columns_, or -1 when absent.
   [[nodiscard]] std::int64_t column_index(std::string_view column) const;
 };
