@@ -7,13 +7,6 @@ namespace naswot::engine {
 
 namespace {
 
-// Channel block of the layout activation_md picks for s: 1 (nchw), 8 or 16 (nChw8c/16c).
-std::int64_t channel_block(const Shape& s) {
-  const dnnl::memory::desc md = activation_md(s, dnnl::memory::data_type::f32);
-  const auto& blocking = md.data.format_desc.blocking;
-  return blocking.inner_nblks == 0 ? 1 : blocking.inner_blks[0];
-}
-
 // Offset of element (n, k, 0, 0); consecutive pixels of one channel are `block` apart. The
 // blocked layouts are only chosen when the block divides C, so there is no channel padding.
 std::int64_t offset(const Shape& s, std::int64_t block, std::int64_t n, std::int64_t k) {
@@ -23,10 +16,12 @@ std::int64_t offset(const Shape& s, std::int64_t block, std::int64_t n, std::int
 
 }  // namespace
 
-void slice_channels(const Shape& in_shape, const float* in, const Shape& out_shape, float* out) {
+void slice_channels(const Shape& in_shape, const float* in, const Shape& out_shape, float* out,
+                    int graph_block) {
   NASWOT_CHECK(in_shape.n == out_shape.n && in_shape.h == out_shape.h &&
                in_shape.w == out_shape.w && out_shape.c <= in_shape.c);
-  const std::int64_t in_block = channel_block(in_shape), out_block = channel_block(out_shape);
+  const std::int64_t in_block = channel_block(in_shape, graph_block);
+  const std::int64_t out_block = channel_block(out_shape, graph_block);
   const std::int64_t hw = in_shape.h * in_shape.w;
 #pragma omp parallel for collapse(2) schedule(static)
   for (std::int64_t n = 0; n < out_shape.n; ++n) {

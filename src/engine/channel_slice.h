@@ -10,7 +10,9 @@
 namespace naswot::engine {
 
 // Writes channels [0, out_shape.c) of `in` (shape in_shape) to `out`, each in the layout
-// activation_md gives its shape. REQUIRES: same n, h, w; out_shape.c <= in_shape.c.
-void slice_channels(const Shape& in_shape, const float* in, const Shape& out_shape, float* out);
+// activation_md gives its shape under graph_block. REQUIRES: same n, h, w; out_shape.c <=
+// in_shape.c.
+void slice_channels(const Shape& in_shape, const float* in, const Shape& out_shape, float* out,
+                    int graph_block);
 
 }  // namespace naswot::engine

@@ -10,8 +10,23 @@ using dnnl::memory;
 using tag = memory::format_tag;
 using dt = memory::data_type;
 
-memory::desc activation_md(const Shape& s, dt type) {
-  const tag t = s.c % 16 == 0 ? tag::nChw16c : s.c % 8 == 0 ? tag::nChw8c : tag::nchw;
+int graph_channel_block(const Graph& g) {
+  bool all16 = true, all8 = true;
+  for (const Node& n : g.nodes) {
+    if (n.op == Op::kInput || n.op == Op::kLinear) continue;
+    all16 = all16 && n.shape.c % 16 == 0;
+    all8 = all8 && n.shape.c % 8 == 0;
+  }
+  return all16 ? 16 : all8 ? 8 : 1;
+}
+
+std::int64_t channel_block(const Shape& s, int graph_block) {
+  return graph_block > 1 && s.c % graph_block == 0 ? graph_block : 1;
+}
+
+memory::desc activation_md(const Shape& s, dt type, int graph_block) {
+  const std::int64_t block = channel_block(s, graph_block);
+  const tag t = block == 16 ? tag::nChw16c : block == 8 ? tag::nChw8c : tag::nchw;
   return memory::desc({s.n, s.c, s.h, s.w}, type, t);
 }
 
@@ -27,12 +42,13 @@ const Shape& in_shape(const Graph& g, const Node& node, std::size_t k = 0) {
   return g[node.inputs[k]].shape;
 }
 
-Primitive make_conv(const dnnl::engine& eng, const Graph& g, const Node& n, Precision precision) {
+Primitive make_conv(const dnnl::engine& eng, const Graph& g, const Node& n, int gb,
+                    Precision precision) {
   const Shape& in = in_shape(g, n);
   const Window& w = n.window;
   const dt compute = precision == Precision::kBF16 ? dt::bf16 : dt::f32;
-  memory::desc src = activation_md(in, compute);
-  memory::desc dst = activation_md(n.shape, dt::f32);
+  memory::desc src = activation_md(in, compute, gb);
+  memory::desc dst = activation_md(n.shape, dt::f32, gb);
   memory::dims wdims =
       w.groups == 1 ? memory::dims{n.shape.c, in.c, w.kh, w.kw}
                     : memory::dims{w.groups, n.shape.c / w.groups, in.c / w.groups, w.kh, w.kw};
@@ -50,8 +66,8 @@ Primitive make_conv(const dnnl::engine& eng, const Graph& g, const Node& n, Prec
   return p;
 }
 
-Primitive make_batch_norm(const dnnl::engine& eng, const Node& n, bool inference) {
-  memory::desc data = activation_md(n.shape, dt::f32);
+Primitive make_batch_norm(const dnnl::engine& eng, const Node& n, int gb, bool inference) {
+  memory::desc data = activation_md(n.shape, dt::f32, gb);
   dnnl::batch_normalization_forward::desc d(
       inference ? dnnl::prop_kind::forward_inference : dnnl::prop_kind::forward_training, data,
       1e-5f,
@@ -65,15 +81,16 @@ Primitive make_batch_norm(const dnnl::engine& eng, const Node& n, bool inference
   return p;
 }
 
-Primitive make_pool(const dnnl::engine& eng, const Graph& g, const Node& n) {
+Primitive make_pool(const dnnl::engine& eng, const Graph& g, const Node& n, int gb) {
   const Shape& in = in_shape(g, n);
   Window w = n.window;
   if (n.op == Op::kGlobalAvgPool) w = Window{in.h, in.w, 1, 1, 0, 0, 0, 0, 1, 1, 1};
   const auto alg = n.op == Op::kMaxPool ? dnnl::algorithm::pooling_max
                                         : dnnl::algorithm::pooling_avg_exclude_padding;
-  dnnl::pooling_forward::desc d(dnnl::prop_kind::forward_inference, alg, activation_md(in, dt::f32),
-                                activation_md(n.shape, dt::f32), {w.stride_h, w.stride_w},
-                                {w.kh, w.kw}, {w.pad_t, w.pad_l}, {w.pad_b, w.pad_r});
+  dnnl::pooling_forward::desc d(dnnl::prop_kind::forward_inference, alg,
+                                activation_md(in, dt::f32, gb), activation_md(n.shape, dt::f32, gb),
+                                {w.stride_h, w.stride_w}, {w.kh, w.kw}, {w.pad_t, w.pad_l},
+                                {w.pad_b, w.pad_r});
   dnnl::pooling_forward::primitive_desc pd(d, user_scratch(), eng);
   Primitive p;
   p.prim = dnnl::pooling_forward(pd);
@@ -81,32 +98,34 @@ Primitive make_pool(const dnnl::engine& eng, const Graph& g, const Node& n) {
   return p;
 }
 
-Primitive make_sum(const dnnl::engine& eng, const Graph& g, const Node& n) {
+Primitive make_sum(const dnnl::engine& eng, const Graph& g, const Node& n, int gb) {
   std::vector<memory::desc> srcs;
   for (std::size_t k = 0; k < n.inputs.size(); ++k)
-    srcs.push_back(activation_md(in_shape(g, n, k), dt::f32));
+    srcs.push_back(activation_md(in_shape(g, n, k), dt::f32, gb));
   std::vector<float> scales(srcs.size(), 1.0f);
-  dnnl::sum::primitive_desc pd(activation_md(n.shape, dt::f32), scales, srcs, eng, user_scratch());
+  dnnl::sum::primitive_desc pd(activation_md(n.shape, dt::f32, gb), scales, srcs, eng,
+                               user_scratch());
   Primitive p;
   p.prim = dnnl::sum(pd);
   p.scratch_bytes = pd.scratchpad_desc().get_size();
   return p;
 }
 
-Primitive make_concat(const dnnl::engine& eng, const Graph& g, const Node& n) {
+Primitive make_concat(const dnnl::engine& eng, const Graph& g, const Node& n, int gb) {
   std::vector<memory::desc> srcs;
   for (std::size_t k = 0; k < n.inputs.size(); ++k)
-    srcs.push_back(activation_md(in_shape(g, n, k), dt::f32));
-  dnnl::concat::primitive_desc pd(activation_md(n.shape, dt::f32), 1, srcs, eng, user_scratch());
+    srcs.push_back(activation_md(in_shape(g, n, k), dt::f32, gb));
+  dnnl::concat::primitive_desc pd(activation_md(n.shape, dt::f32, gb), 1, srcs, eng,
+                                  user_scratch());
   Primitive p;
   p.prim = dnnl::concat(pd);
   p.scratch_bytes = pd.scratchpad_desc().get_size();
   return p;
 }
 
-Primitive make_linear(const dnnl::engine& eng, const Graph& g, const Node& n) {
+Primitive make_linear(const dnnl::engine& eng, const Graph& g, const Node& n, int gb) {
   const Shape& in = in_shape(g, n);
-  memory::desc src = activation_md(in, dt::f32);
+  memory::desc src = activation_md(in, dt::f32, gb);
   memory::desc weights({n.shape.c, in.c, in.h, in.w}, dt::f32, tag::any);
   memory::desc dst({n.shape.n, n.shape.c}, dt::f32, tag::nc);
   memory::desc bias({n.shape.c}, dt::f32, tag::x);
@@ -125,23 +144,24 @@ Primitive make_linear(const dnnl::engine& eng, const Graph& g, const Node& n) {
 
 }  // namespace
 
-Primitive make_primitive(const dnnl::engine& eng, const Graph& g, const Node& node,
+Primitive make_primitive(const dnnl::engine& eng, const Graph& g, const Node& node, int graph_block,
                          Precision precision, bool inference_bn) {
+  const int gb = graph_block;
   switch (node.op) {
     case Op::kConv:
-      return make_conv(eng, g, node, precision);
+      return make_conv(eng, g, node, gb, precision);
     case Op::kBatchNorm:
-      return make_batch_norm(eng, node, inference_bn);
+      return make_batch_norm(eng, node, gb, inference_bn);
     case Op::kAvgPool:
     case Op::kMaxPool:
     case Op::kGlobalAvgPool:
-      return make_pool(eng, g, node);
+      return make_pool(eng, g, node, gb);
     case Op::kAdd:
-      return make_sum(eng, g, node);
+      return make_sum(eng, g, node, gb);
     case Op::kConcat:
-      return make_concat(eng, g, node);
+      return make_concat(eng, g, node, gb);
     case Op::kLinear:
-      return make_linear(eng, g, node);
+      return make_linear(eng, g, node, gb);
     default:
       break;
   }
@@ -149,9 +169,10 @@ Primitive make_primitive(const dnnl::engine& eng, const Graph& g, const Node& no
   return {};
 }
 
-std::string primitive_key(const Graph& g, const Node& n, Precision precision, bool inference_bn) {
-  std::string key =
-      fmt::format("{}|{}x{}x{}x{}|", op_name(n.op), n.shape.n, n.shape.c, n.shape.h, n.shape.w);
+std::string primitive_key(const Graph& g, const Node& n, int graph_block, Precision precision,
+                          bool inference_bn) {
+  std::string key = fmt::format("{}|b{}|{}x{}x{}x{}|", op_name(n.op), graph_block, n.shape.n,
+                                n.shape.c, n.shape.h, n.shape.w);
   for (NodeId in : n.inputs) {
     const Shape& s = g[in].shape;
     key += fmt::format("{}x{}x{}x{},", s.n, s.c, s.h, s.w);

@@ -31,11 +31,11 @@ namespace {
 constexpr std::size_t kAlign = 64;
 
 // The layout of a node's output: the batch arrives as plain NCHW, logits are (N, classes).
-memory::desc dst_desc(const Node& n) {
+memory::desc dst_desc(const Node& n, int graph_block) {
   using tag = memory::format_tag;
   if (n.op == Op::kLinear)
     return memory::desc({n.shape.n, n.shape.c}, memory::data_type::f32, tag::nc);
-  return activation_md(n.shape, memory::data_type::f32);
+  return activation_md(n.shape, memory::data_type::f32, graph_block);
 }
 std::size_t aligned(std::size_t bytes) { return (bytes + kAlign - 1) / kAlign * kAlign; }
 
@@ -72,6 +72,7 @@ struct Plan::Impl {
   std::vector<memory::desc> node_md;     // layout and type of each node's output
   std::vector<bool> bf16_out;            // ReLU writing bf16 for its convolutions
   std::vector<bool> node_has_buffer;
+  int channel_block = 1;  // graph_channel_block: one activation layout family per plan
   Shape input_shape;
   std::size_t input_offset = 0, total_bytes = 0;
   std::vector<BitMatrix> block_layout;  // weight, n_units, words_per_row (no words)
@@ -116,13 +117,13 @@ struct Executor::Impl {
     return it->second.get();
   }
 
-  const Primitive* primitive(const Graph& g, const Node& n, Precision precision) {
-    const std::string key = primitive_key(g, n, precision, options.inference_bn);
+  const Primitive* primitive(const Graph& g, const Node& n, int graph_block, Precision precision) {
+    const std::string key = primitive_key(g, n, graph_block, precision, options.inference_bn);
     auto it = cache.find(key);
     if (it == cache.end()) {
       it = cache
-               .emplace(key, std::make_unique<Primitive>(
-                                 make_primitive(eng, g, n, precision, options.inference_bn)))
+               .emplace(key, std::make_unique<Primitive>(make_primitive(
+                                 eng, g, n, graph_block, precision, options.inference_bn)))
                .first;
     }
     return it->second.get();
@@ -210,24 +211,27 @@ Plan Executor::prepare(const Graph& g, const PrepareOptions& options) {
   int n_inputs = 0;
 
   // bf16: a ReLU whose every consumer is a convolution writes bf16, and those convolutions
-  // run in bf16 (f32 accumulation); BN, sums, pools and the sign bits stay f32.
+  // run in bf16 (f32 accumulation); BN, sums, pools and the sign bits stay f32. oneDNN 2.6 has
+  // bf16 convolutions for nChw16c (jit) and nchw (gemm) only, so graphs in nChw8c stay f32.
   std::vector<std::vector<NodeId>> consumers(static_cast<size_t>(n_nodes));
   for (std::int64_t i = 0; i < n_nodes; ++i) {
     for (NodeId in : g.nodes[static_cast<size_t>(i)].inputs)
       consumers[static_cast<size_t>(in)].push_back(static_cast<NodeId>(i));
   }
   p.bf16_out.assign(static_cast<size_t>(n_nodes), false);
+  p.channel_block = graph_channel_block(g);
   p.node_md.resize(static_cast<size_t>(n_nodes));
   for (std::int64_t i = 0; i < n_nodes; ++i) {
     const Node& n = g.nodes[static_cast<size_t>(i)];
     const auto& uses = consumers[static_cast<size_t>(i)];
     p.bf16_out[static_cast<size_t>(i)] =
-        impl_->options.precision == Precision::kBF16 && n.op == Op::kRelu && !uses.empty() &&
-        i != g.output && !options.keep_all_buffers &&
+        impl_->options.precision == Precision::kBF16 && p.channel_block != 8 && n.op == Op::kRelu &&
+        !uses.empty() && i != g.output && !options.keep_all_buffers &&
         std::all_of(uses.begin(), uses.end(), [&](NodeId u) { return g[u].op == Op::kConv; });
-    p.node_md[static_cast<size_t>(i)] = p.bf16_out[static_cast<size_t>(i)]
-                                            ? activation_md(n.shape, memory::data_type::bf16)
-                                            : dst_desc(n);
+    p.node_md[static_cast<size_t>(i)] =
+        p.bf16_out[static_cast<size_t>(i)]
+            ? activation_md(n.shape, memory::data_type::bf16, p.channel_block)
+            : dst_desc(n, p.channel_block);
   }
   auto precision_of = [&](const Node& n) {
     const bool bf16 = n.op == Op::kConv && p.bf16_out[static_cast<size_t>(n.inputs[0])];
@@ -274,7 +278,7 @@ Plan Executor::prepare(const Graph& g, const PrepareOptions& options) {
     } else if (n.op == Op::kSlice || n.op == Op::kPad) {
       s.src_offset = p.node_offset[static_cast<size_t>(n.inputs[0])];
     } else if (n.op != Op::kInput && n.op != Op::kZero) {
-      s.prim = impl_->primitive(g, n, precision_of(n));
+      s.prim = impl_->primitive(g, n, p.channel_block, precision_of(n));
       max_scratch = std::max(max_scratch, s.prim->scratch_bytes);
       for (std::size_t k = 0; k < n.inputs.size(); ++k) {
         const int arg = (n.op == Op::kAdd || n.op == Op::kConcat)
@@ -353,8 +357,9 @@ Plan Executor::prepare(const Graph& g, const PrepareOptions& options) {
       s.user_offset = staging;
       s.user_weights = memory(s.prim->user_weights_md, impl_->eng, nullptr);
       s.weights = memory(s.prim->weights_md, impl_->eng, nullptr);
-      s.weight_reorder = impl_->reorder(primitive_key(g, g[s.node], precision_of(g[s.node])) + "|w",
-                                        s.prim->user_weights_md, s.prim->weights_md);
+      s.weight_reorder = impl_->reorder(
+          primitive_key(g, g[s.node], p.channel_block, precision_of(g[s.node])) + "|w",
+          s.prim->user_weights_md, s.prim->weights_md);
     }
   }
   impl_->arena.reserve(p.total_bytes);
@@ -446,13 +451,14 @@ void Executor::run(const Plan& plan, const Tensor& batch, std::uint64_t weight_s
         const Node& n = p.graph[s.node];
         slice_channels(p.graph[n.inputs[0]].shape,
                        reinterpret_cast<const float*>(base + s.src_offset), n.shape,
-                       reinterpret_cast<float*>(base + s.dst_offset));
+                       reinterpret_cast<float*>(base + s.dst_offset), p.channel_block);
         break;
       }
       case Op::kPad: {
         const Node& n = p.graph[s.node];
         pad_spatial(p.graph[n.inputs[0]].shape, reinterpret_cast<const float*>(base + s.src_offset),
-                    n.window, n.shape, reinterpret_cast<float*>(base + s.dst_offset));
+                    n.window, n.shape, reinterpret_cast<float*>(base + s.dst_offset),
+                    p.channel_block);
         break;
       }
       case Op::kRelu: {

@@ -7,25 +7,16 @@
 
 namespace naswot::engine {
 
-namespace {
-
-// Channel block of the layout activation_md picks for s: 1 (nchw), 8 or 16 (nChw8c/16c).
-std::int64_t channel_block(const Shape& s) {
-  const dnnl::memory::desc md = activation_md(s, dnnl::memory::data_type::f32);
-  const auto& blocking = md.data.format_desc.blocking;
-  return blocking.inner_nblks == 0 ? 1 : blocking.inner_blks[0];
-}
-
-}  // namespace
+namespace {}  // namespace
 
 void pad_spatial(const Shape& in_shape, const float* in, const Window& pads, const Shape& out_shape,
-                 float* out) {
+                 float* out, int graph_block) {
   NASWOT_CHECK(in_shape.n == out_shape.n && in_shape.c == out_shape.c &&
                out_shape.h == in_shape.h + pads.pad_t + pads.pad_b &&
                out_shape.w == in_shape.w + pads.pad_l + pads.pad_r);
   // Input and output have the same channel count, hence the same block: each (image, channel
   // block) is an H x W x block plane, and a row is W * block contiguous floats.
-  const std::int64_t block = channel_block(in_shape);
+  const std::int64_t block = channel_block(in_shape, graph_block);
   const std::int64_t planes = in_shape.n * (in_shape.c / block);
   // Output columns [w0, w1) read input columns [w0 - pad_l, w1 - pad_l); the rest are zero.
   const std::int64_t w0 = std::clamp<std::int64_t>(pads.pad_l, 0, out_shape.w);

@@ -12,6 +12,6 @@ namespace naswot::engine {
 // to `out` (shape out_shape), both in the layout activation_md gives their shape.
 // REQUIRES: out_shape = in_shape grown by the pads; same n and c.
 void pad_spatial(const Shape& in_shape, const float* in, const Window& pads, const Shape& out_shape,
-                 float* out);
+                 float* out, int graph_block);
 
 }  // namespace naswot::engine

@@ -292,9 +292,9 @@ TEST(Executor, PlanStillRunsAfterTheArenaGrows) {
   EXPECT_EQ(ex.read(p1, small.output).data, before.data);
 }
 
-// Where NCHW unit (c, h, w) of one image sits in the executor's activation layout: channel
-// blocks of 16 or 8 when they divide C, else plain (engine/dnnl_ops.cpp, activation_md). Sign
-// codes list units in this order.
+// Where NCHW unit (c, h, w) of one image sits in the executor's activation layout, for a graph
+// whose only activation width is s.c (so the graph's channel block is 16 or 8 when it divides
+// C, else plain; engine/dnnl_ops.cpp, graph_channel_block). Sign codes list units in this order.
 std::int64_t unit_position(const Shape& s, std::int64_t c, std::int64_t h, std::int64_t w) {
   const std::int64_t block = s.c % 16 == 0 ? 16 : s.c % 8 == 0 ? 8 : 1;
   return ((c / block) * s.h * s.w + h * s.w + w) * block + c % block;

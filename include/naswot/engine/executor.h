@@ -16,8 +16,11 @@
 namespace naswot::engine {
 
 enum class Precision : std::int8_t {
-  kF32,   // reference numerics
-  kBF16,  // bf16 convolution inputs/weights, f32 accumulation, BN and sums (opt-in, inexact)
+  kF32,  // reference numerics
+  // bf16 convolution inputs/weights, f32 accumulation, BN and sums (opt-in, inexact). Graphs
+  // whose widths are multiples of 8 but not all of 16 (nChw8c) stay f32: oneDNN 2.6 has no
+  // fast bf16 convolution for that layout.
+  kBF16,
 };
 
 enum class Init : std::int8_t {

@@ -1,0 +1,96 @@
+// The per-graph activation layout (engine/dnnl_ops.cpp, graph_channel_block): which block a
+// graph gets, and that networks mixing widths compute the naive interpreter's values in each
+// layout family — NATS-like widths (multiples of 8, not all of 16) and NB101/DARTS/AnyNet-like
+// widths (not multiples of 8), where a mix of layouts used to hit oneDNN's reference kernels.
+#include <gtest/gtest.h>
+
+#include <array>
+#include <cmath>
+#include <vector>
+
+#include "engine/dnnl_ops.h"
+#include "naswot/engine/executor.h"
+#include "naswot/engine/graph.h"
+#include "naswot/util/rng.h"
+#include "support/naive_ops.h"
+
+namespace naswot::engine {
+namespace {
+
+constexpr std::uint64_t kWeightSeed = 5;
+
+// conv(3→c0) → BN → ReLU site → conv(c0→c1) → BN → [+ 1x1 conv shortcut] → ReLU site → concat
+// with a conv(c1→c2) branch → max pool → linear. Every width is one of c0, c1, c1 + c2, plus the
+// input (3) and the linear output (2), which the block rule ignores.
+Graph mixed_network(std::int64_t c0, std::int64_t c1, std::int64_t c2) {
+  GraphBuilder b;
+  const NodeId x = b.input({4, 3, 7, 7});
+  const NodeId r0 = b.relu(b.batch_norm(b.conv(x, c0, square(3, 1, 1))), 2);
+  const NodeId f = b.batch_norm(b.conv(r0, c1, square(3, 1, 1)));
+  const NodeId shortcut = b.conv(r0, c1, square(1, 1, 0));
+  const NodeId r1 = b.relu(b.add(std::vector<NodeId>{f, shortcut}), 1);
+  const NodeId branch = b.conv(r1, c2, square(3, 2, 1));
+  const NodeId pooled = b.max_pool(r1, square(3, 2, 1));
+  const NodeId cat = b.concat(std::vector<NodeId>{pooled, branch});
+  return std::move(b).finish(b.linear(b.global_avg_pool(b.relu(cat, 1)), 2, true));
+}
+
+TEST(Layout, GraphChannelBlockIsTheLargestBlockDividingEveryWidth) {
+  EXPECT_EQ(graph_channel_block(mixed_network(16, 32, 16)), 16);
+  EXPECT_EQ(graph_channel_block(mixed_network(8, 16, 24)), 8);   // NATS-like
+  EXPECT_EQ(graph_channel_block(mixed_network(16, 12, 4)), 1);   // AnyNet stem width 12
+  EXPECT_EQ(graph_channel_block(mixed_network(16, 43, 21)), 1);  // NB101 vertex split
+  EXPECT_EQ(channel_block({1, 3, 5, 5}, 16), 1);  // the input stays plain in every graph
+  EXPECT_EQ(channel_block({1, 32, 5, 5}, 8), 8);
+}
+
+TEST(Layout, MixedWidthNetworksMatchNaiveInEveryLayoutFamily) {
+  for (auto [c0, c1, c2] : std::vector<std::array<std::int64_t, 3>>{
+           {16, 32, 16}, {8, 16, 24}, {24, 40, 8}, {16, 12, 4}, {16, 43, 21}}) {
+    const Graph g = mixed_network(c0, c1, c2);
+    SCOPED_TRACE(g.to_string());
+    Tensor batch(4, 3, 7, 7);
+    Rng rng(3);
+    for (float& v : batch.data) v = rng.normal();
+    Executor ex;
+    const Plan plan = ex.prepare(g, {.keep_all_buffers = true});
+    SignCodes codes;
+    ex.run(plan, batch, kWeightSeed, codes);
+    const std::vector<testing::NaiveTensor> want = testing::naive_forward(g, batch, kWeightSeed);
+    for (NodeId id = 0; id < g.size(); ++id) {
+      const Tensor got = ex.read(plan, id);
+      const testing::NaiveTensor& w = want[static_cast<std::size_t>(id)];
+      ASSERT_EQ(got.data.size(), w.data.size());
+      for (std::size_t k = 0; k < w.data.size(); ++k) {
+        ASSERT_NEAR(got.data[k], w.data[k], 1e-4 * std::max(1.0, std::abs(w.data[k])))
+            << "node %" << id << " (" << op_name(g[id].op) << ") element " << k;
+      }
+    }
+    // Counted units: 2·(c0·49) + (c1·49) + (c1 + c2)·16, whatever the layout.
+    EXPECT_EQ(codes.n_units(), 2 * c0 * 49 + c1 * 49 + (c1 + c2) * 16);
+  }
+}
+
+TEST(Layout, Bf16LeavesNChw8cGraphsInF32AndChangesNChw16cGraphs) {
+  Tensor batch(4, 3, 7, 7);
+  Rng rng(4);
+  for (float& v : batch.data) v = rng.normal();
+  auto codes_of = [&](const Graph& g, Precision precision) {
+    Executor ex({.precision = precision});
+    const Plan plan = ex.prepare(g);
+    SignCodes codes;
+    ex.run(plan, batch, kWeightSeed, codes);
+    std::vector<std::uint64_t> words;
+    for (const BitMatrix& m : codes.blocks)
+      words.insert(words.end(), m.words.begin(), m.words.end());
+    return words;
+  };
+  const Graph eights = mixed_network(8, 16, 24);
+  EXPECT_EQ(codes_of(eights, Precision::kBF16), codes_of(eights, Precision::kF32));
+  // The control: where bf16 does run, some of the ~2,000 sign bits move.
+  const Graph sixteens = mixed_network(16, 32, 16);
+  EXPECT_NE(codes_of(sixteens, Precision::kBF16), codes_of(sixteens, Precision::kF32));
+}
+
+}  // namespace
+}  // namespace naswot::engine
