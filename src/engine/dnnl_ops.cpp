@@ -98,19 +98,6 @@ Primitive make_pool(const dnnl::engine& eng, const Graph& g, const Node& n, int 
   return p;
 }
 
-Primitive make_sum(const dnnl::engine& eng, const Graph& g, const Node& n, int gb) {
-  std::vector<memory::desc> srcs;
-  for (std::size_t k = 0; k < n.inputs.size(); ++k)
-    srcs.push_back(activation_md(in_shape(g, n, k), dt::f32, gb));
-  std::vector<float> scales(srcs.size(), 1.0f);
-  dnnl::sum::primitive_desc pd(activation_md(n.shape, dt::f32, gb), scales, srcs, eng,
-                               user_scratch());
-  Primitive p;
-  p.prim = dnnl::sum(pd);
-  p.scratch_bytes = pd.scratchpad_desc().get_size();
-  return p;
-}
-
 Primitive make_concat(const dnnl::engine& eng, const Graph& g, const Node& n, int gb) {
   std::vector<memory::desc> srcs;
   for (std::size_t k = 0; k < n.inputs.size(); ++k)
@@ -156,8 +143,6 @@ Primitive make_primitive(const dnnl::engine& eng, const Graph& g, const Node& no
     case Op::kMaxPool:
     case Op::kGlobalAvgPool:
       return make_pool(eng, g, node, gb);
-    case Op::kAdd:
-      return make_sum(eng, g, node, gb);
     case Op::kConcat:
       return make_concat(eng, g, node, gb);
     case Op::kLinear:

@@ -3,7 +3,8 @@
 // first fit, so a buffer is reused once its last consumer has run; then weights, weight
 // staging, BN statistics, scratchpad and the input), and binds oneDNN memory objects to
 // arena offsets. run() draws the weights, copies the batch in and executes the steps in
-// order; ReLU sites run the fused sign-packing kernel instead of a oneDNN primitive.
+// order; ReLU sites run the fused sign-packing kernel and sums our add kernel instead of
+// oneDNN primitives.
 #include "naswot/engine/executor.h"
 
 #include <fmt/format.h>
@@ -19,6 +20,7 @@
 #include "engine/dnnl_ops.h"
 #include "engine/sign_pack.h"
 #include "engine/spatial_pad.h"
+#include "engine/tensor_add.h"
 #include "naswot/util/error.h"
 #include "naswot/util/rng.h"
 
@@ -52,6 +54,9 @@ struct Step {
   std::vector<Bound> args;
   std::size_t dst_offset = 0, dst_bytes = 0;
   bool has_dst = false;
+  // kAdd: the inputs' offsets, and their addresses filled in at each run (no allocation there)
+  std::vector<std::size_t> src_offsets;
+  std::vector<const float*> srcs;
   // kRelu
   std::size_t src_offset = 0;
   bool zero_input = false;
@@ -277,13 +282,18 @@ Plan Executor::prepare(const Graph& g, const PrepareOptions& options) {
       }
     } else if (n.op == Op::kSlice || n.op == Op::kPad) {
       s.src_offset = p.node_offset[static_cast<size_t>(n.inputs[0])];
+    } else if (n.op == Op::kAdd) {
+      for (NodeId in : n.inputs) {
+        NASWOT_CHECK(p.node_md[static_cast<size_t>(in)] == dst_md);  // same shape and layout
+        s.src_offsets.push_back(p.node_offset[static_cast<size_t>(in)]);
+      }
+      s.srcs.resize(s.src_offsets.size());
     } else if (n.op != Op::kInput && n.op != Op::kZero) {
       s.prim = impl_->primitive(g, n, p.channel_block, precision_of(n));
       max_scratch = std::max(max_scratch, s.prim->scratch_bytes);
       for (std::size_t k = 0; k < n.inputs.size(); ++k) {
-        const int arg = (n.op == Op::kAdd || n.op == Op::kConcat)
-                            ? DNNL_ARG_MULTIPLE_SRC + static_cast<int>(k)
-                            : DNNL_ARG_SRC;
+        const int arg =
+            n.op == Op::kConcat ? DNNL_ARG_MULTIPLE_SRC + static_cast<int>(k) : DNNL_ARG_SRC;
         bind_arg(arg, p.node_md[static_cast<size_t>(n.inputs[k])],
                  p.node_offset[static_cast<size_t>(n.inputs[k])]);
       }
@@ -459,6 +469,13 @@ void Executor::run(const Plan& plan, const Tensor& batch, std::uint64_t weight_s
         pad_spatial(p.graph[n.inputs[0]].shape, reinterpret_cast<const float*>(base + s.src_offset),
                     n.window, n.shape, reinterpret_cast<float*>(base + s.dst_offset),
                     p.channel_block);
+        break;
+      }
+      case Op::kAdd: {
+        for (std::size_t k = 0; k < s.srcs.size(); ++k)
+          s.srcs[k] = reinterpret_cast<const float*>(base + s.src_offsets[k]);
+        add_tensors(s.srcs, reinterpret_cast<float*>(base + s.dst_offset),
+                    static_cast<std::int64_t>(s.dst_bytes / sizeof(float)));
         break;
       }
       case Op::kRelu: {

@@ -1,0 +1,58 @@
+// The kAdd kernel (engine/tensor_add) against oneDNN 2.6's `sum` primitive, which it replaced:
+// dst = a + b + c over NB201's largest activation (128 × 16 × 32 × 32 floats, nChw16c), the
+// shape of a cell's last node. Argument: OpenMP threads.
+#include <benchmark/benchmark.h>
+#include <omp.h>
+
+#include <dnnl.hpp>
+#include <vector>
+
+#include "engine/tensor_add.h"
+
+namespace {
+
+constexpr dnnl::memory::dim kN = 128, kC = 16, kH = 32, kW = 32;
+constexpr std::int64_t kCount = kN * kC * kH * kW;
+
+struct Tensors {
+  std::vector<float> a = std::vector<float>(kCount, 1.0f), b = std::vector<float>(kCount, 2.0f),
+                     c = std::vector<float>(kCount, 3.0f), dst = std::vector<float>(kCount);
+};
+
+void BM_AddKernel3(benchmark::State& state) {
+  omp_set_num_threads(static_cast<int>(state.range(0)));
+  Tensors t;
+  const float* srcs[] = {t.a.data(), t.b.data(), t.c.data()};
+  for (auto _ : state) {
+    naswot::engine::add_tensors(srcs, t.dst.data(), kCount);
+    benchmark::DoNotOptimize(t.dst.data());
+  }
+  state.counters["bytes/s"] = benchmark::Counter(4.0 * 4 * kCount, benchmark::Counter::kIsIterationInvariantRate);
+}
+BENCHMARK(BM_AddKernel3)->Arg(1)->Arg(2)->UseRealTime()->Unit(benchmark::kMillisecond);
+
+void BM_OneDnnSum3(benchmark::State& state) {
+  omp_set_num_threads(static_cast<int>(state.range(0)));
+  Tensors t;
+  dnnl::engine eng(dnnl::engine::kind::cpu, 0);
+  dnnl::stream strm(eng);
+  const dnnl::memory::desc md({kN, kC, kH, kW}, dnnl::memory::data_type::f32,
+                              dnnl::memory::format_tag::nChw16c);
+  dnnl::sum::primitive_desc pd(md, {1.0f, 1.0f, 1.0f}, {md, md, md}, eng);
+  dnnl::sum sum(pd);
+  dnnl::memory a(md, eng, t.a.data()), b(md, eng, t.b.data()), c(md, eng, t.c.data()),
+      dst(md, eng, t.dst.data());
+  for (auto _ : state) {
+    sum.execute(strm, {{DNNL_ARG_MULTIPLE_SRC, a},
+                       {DNNL_ARG_MULTIPLE_SRC + 1, b},
+                       {DNNL_ARG_MULTIPLE_SRC + 2, c},
+                       {DNNL_ARG_DST, dst}});
+    strm.wait();
+  }
+  state.counters["bytes/s"] = benchmark::Counter(4.0 * 4 * kCount, benchmark::Counter::kIsIterationInvariantRate);
+}
+BENCHMARK(BM_OneDnnSum3)->Arg(1)->Arg(2)->UseRealTime()->Unit(benchmark::kMillisecond);
+
+}  // namespace
+
+BENCHMARK_MAIN();
