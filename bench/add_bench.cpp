@@ -27,7 +27,8 @@ void BM_AddKernel3(benchmark::State& state) {
     naswot::engine::add_tensors(srcs, t.dst.data(), kCount);
     benchmark::DoNotOptimize(t.dst.data());
   }
-  state.counters["bytes/s"] = benchmark::Counter(4.0 * 4 * kCount, benchmark::Counter::kIsIterationInvariantRate);
+  state.counters["bytes/s"] =
+      benchmark::Counter(4.0 * 4 * kCount, benchmark::Counter::kIsIterationInvariantRate);
 }
 BENCHMARK(BM_AddKernel3)->Arg(1)->Arg(2)->UseRealTime()->Unit(benchmark::kMillisecond);
 
@@ -49,7 +50,8 @@ void BM_OneDnnSum3(benchmark::State& state) {
                        {DNNL_ARG_DST, dst}});
     strm.wait();
   }
-  state.counters["bytes/s"] = benchmark::Counter(4.0 * 4 * kCount, benchmark::Counter::kIsIterationInvariantRate);
+  state.counters["bytes/s"] =
+      benchmark::Counter(4.0 * 4 * kCount, benchmark::Counter::kIsIterationInvariantRate);
 }
 BENCHMARK(BM_OneDnnSum3)->Arg(1)->Arg(2)->UseRealTime()->Unit(benchmark::kMillisecond);
 

@@ -64,7 +64,8 @@ Command add_score_command(CLI::App& app) {
   auto* index = sub->add_option("--index", o->index,
                                 "benchmark index (with --bench) or the space's enumeration index");
   arch->excludes(index);
-  sub->add_option("--bench", o->common.bench, "benchmark table (CSV, or an NDS .json file) to look the arch up in");
+  sub->add_option("--bench", o->common.bench,
+                  "benchmark table (CSV, or an NDS .json file) to look the arch up in");
   return [o, arch, index] {
     if (arch->count() == 0 && index->count() == 0) {
       throw InputError("naswot score", "give --arch or --index");

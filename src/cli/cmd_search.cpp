@@ -136,7 +136,8 @@ Command add_search_command(CLI::App& app) {
   sub->add_option("--runs", o->runs, "independent runs (mean ± std reported)")
       ->capture_default_str();
   sub->add_option("--bench", o->common.bench,
-                  "benchmark table (CSV, or an NDS .json file): the chosen network's accuracy; the fitness of the "
+                  "benchmark table (CSV, or an NDS .json file): the chosen network's accuracy; the "
+                  "fitness of the "
                   "table searches");
   sub->add_option("--metric", o->metric, "table column: accuracy reported / fitness searched");
   sub->add_option("--budget-evals", o->budget_evals,
