@@ -10,6 +10,34 @@ using dnnl::memory;
 using tag = memory::format_tag;
 using dt = memory::data_type;
 
+namespace {
+
+// Whether every op of g has a fast oneDNN kernel when each activation takes `block` if that
+// divides its width and is plain nchw otherwise: ops other than convolutions need their inputs
+// and output in one layout; a convolution may also read a plain tensor narrower than the block
+// into a blocked one (oneDNN's "first convolution" kernels, which take any such width).
+bool fast_layouts(const Graph& g, int block) {
+  for (const Node& n : g.nodes) {
+    if (n.op == Op::kInput || n.op == Op::kLinear) continue;
+    const std::int64_t out = channel_block(n.shape, block);
+    // Grouped (not depthwise) convolutions in a blocked layout need whole blocks per group.
+    const std::int64_t groups = n.op == Op::kConv ? n.window.groups : 1;
+    const std::int64_t in_c = n.inputs.empty() ? 0 : g[n.inputs[0]].shape.c;
+    if (groups > 1 && out > 1 && !(groups == in_c && groups == n.shape.c) &&
+        ((in_c / groups) % out != 0 || (n.shape.c / groups) % out != 0))
+      return false;
+    for (NodeId in : n.inputs) {
+      const Shape& s = g[in].shape;
+      const std::int64_t from = channel_block(s, block);
+      const bool first_conv = n.op == Op::kConv && from == 1 && s.c < block && out == block;
+      if (from != out && !first_conv) return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
 int graph_channel_block(const Graph& g) {
   bool all16 = true, all8 = true;
   for (const Node& n : g.nodes) {
@@ -17,7 +45,9 @@ int graph_channel_block(const Graph& g) {
     all16 = all16 && n.shape.c % 16 == 0;
     all8 = all8 && n.shape.c % 8 == 0;
   }
-  return all16 ? 16 : all8 ? 8 : 1;
+  if (all16 && fast_layouts(g, 16)) return 16;
+  if (all8 && fast_layouts(g, 8)) return 8;
+  return !all16 && fast_layouts(g, 16) ? 16 : 1;
 }
 
 std::int64_t channel_block(const Shape& s, int graph_block) {

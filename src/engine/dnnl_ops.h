@@ -12,12 +12,16 @@
 namespace naswot::engine {
 
 // One channel block per graph: 16 when every activation's channel count is a multiple of 16,
-// else 8 when every one is a multiple of 8, else 1 (plain nchw). The network input (3 channels)
-// and linear outputs do not count. Why per graph: oneDNN 2.6 has fast convolutions only when
-// source and destination share a layout; a conv between nChw16c and nChw8c, or between a
-// blocked and a plain tensor of more than 4 channels, falls back to `ref:any`, 20-100x slower
-// (BENCHMARKS.md, "Activation layout"). All-nchw runs gemm convolutions, 2-3x slower than
-// blocked but never the reference kernel.
+// else 8 when every one is a multiple of 8, else 16 when the widths that are not multiples of
+// 16 can stay plain nchw without a slow kernel (they are narrower than 16 and only feed
+// convolutions or ops of their own width, e.g. AnyNet's 12-wide stem), else 1 (plain nchw);
+// a grouped convolution (not depthwise) whose groups are not whole blocks also rules its
+// block out (ResNeXt with 2-channel groups would run `ref:any`).
+// The network input and linear outputs do not count. Why per graph: oneDNN 2.6 has fast
+// convolutions only when source and destination share a layout (or the source is a narrow
+// plain tensor); a conv between nChw16c and nChw8c, or from a blocked tensor to a plain one,
+// falls back to `ref:any`, 20-100x slower (BENCHMARKS.md, "Activation layout"). All-nchw runs
+// gemm convolutions, 2-3x slower than blocked but never the reference kernel.
 [[nodiscard]] int graph_channel_block(const Graph& g);
 
 // The channel block of a tensor of shape s in a graph whose block is graph_block: graph_block

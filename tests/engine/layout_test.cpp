@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <array>
+#include <bit>
 #include <cmath>
 #include <vector>
 
@@ -35,13 +36,79 @@ Graph mixed_network(std::int64_t c0, std::int64_t c1, std::int64_t c2) {
   return std::move(b).finish(b.linear(b.global_avg_pool(b.relu(cat, 1)), 2, true));
 }
 
+// AnyNet-like: a 12-wide stem (conv, BN, ReLU site, max pool) read by the first block's
+// convolutions, then 32-wide tensors. The narrow stem stays plain; the rest is nChw16c.
+Graph narrow_stem_network() {
+  GraphBuilder b;
+  const NodeId x = b.input({4, 3, 8, 8});
+  const NodeId stem =
+      b.max_pool(b.relu(b.batch_norm(b.conv(x, 12, square(3, 1, 1))), 1), square(3, 2, 1));
+  const NodeId f = b.batch_norm(
+      b.conv(b.relu(b.batch_norm(b.conv(stem, 32, square(3, 1, 1))), 1), 32, square(3, 1, 1)));
+  const NodeId shortcut = b.batch_norm(b.conv(stem, 32, square(1, 1, 0)));
+  return std::move(b).finish(b.relu(b.add(std::vector<NodeId>{f, shortcut}), 1));
+}
+
 TEST(Layout, GraphChannelBlockIsTheLargestBlockDividingEveryWidth) {
+  EXPECT_EQ(graph_channel_block(narrow_stem_network()), 16);
+  // Grouped convolutions: depthwise and 16-channel groups keep nChw16c; 2-channel groups
+  // (ResNeXt) have no blocked kernel, so the graph goes plain.
+  auto grouped = [](std::int64_t groups) {
+    GraphBuilder b;
+    const NodeId x = b.input({2, 3, 8, 8});
+    const NodeId y = b.relu(b.conv(x, 64, square(3, 1, 1)), 1);
+    Window w = square(3, 1, 1);
+    w.groups = groups;
+    return std::move(b).finish(b.relu(b.conv(y, 64, w), 1));
+  };
+  EXPECT_EQ(graph_channel_block(grouped(64)), 16);
+  EXPECT_EQ(graph_channel_block(grouped(4)), 16);
+  EXPECT_EQ(graph_channel_block(grouped(32)), 1);
   EXPECT_EQ(graph_channel_block(mixed_network(16, 32, 16)), 16);
   EXPECT_EQ(graph_channel_block(mixed_network(8, 16, 24)), 8);   // NATS-like
   EXPECT_EQ(graph_channel_block(mixed_network(16, 12, 4)), 1);   // AnyNet stem width 12
   EXPECT_EQ(graph_channel_block(mixed_network(16, 43, 21)), 1);  // NB101 vertex split
   EXPECT_EQ(channel_block({1, 3, 5, 5}, 16), 1);  // the input stays plain in every graph
   EXPECT_EQ(channel_block({1, 32, 5, 5}, 8), 8);
+}
+
+TEST(Layout, NarrowPlainStemIntoBlockedTensorsMatchesNaive) {
+  const Graph g = narrow_stem_network();
+  SCOPED_TRACE(g.to_string());
+  Tensor batch(4, 3, 8, 8);
+  Rng rng(6);
+  for (float& v : batch.data) v = rng.normal();
+  Executor ex;
+  const Plan plan = ex.prepare(g, {.keep_all_buffers = true});
+  SignCodes codes;
+  ex.run(plan, batch, kWeightSeed, codes);
+  const std::vector<testing::NaiveTensor> want = testing::naive_forward(g, batch, kWeightSeed);
+  for (NodeId id = 0; id < g.size(); ++id) {
+    const Tensor got = ex.read(plan, id);
+    const testing::NaiveTensor& w = want[static_cast<std::size_t>(id)];
+    for (std::size_t k = 0; k < w.data.size(); ++k) {
+      ASSERT_NEAR(got.data[k], w.data[k], 1e-4 * std::max(1.0, std::abs(w.data[k])))
+          << "node %" << id << " (" << op_name(g[id].op) << ") element " << k;
+    }
+  }
+  EXPECT_EQ(codes.n_units(), 12 * 64 + 32 * 16 + 32 * 16);
+
+  // bf16 runs the convolutions reading the plain 12-wide ReLU output in bf16 (oneDNN's bf16
+  // first-convolution kernel): nearly all sign bits agree with f32.
+  auto bits = [&](Precision precision) {
+    Executor e({.precision = precision});
+    const Plan p = e.prepare(g);
+    SignCodes c;
+    e.run(p, batch, kWeightSeed, c);
+    std::vector<std::uint64_t> words;
+    for (const BitMatrix& m : c.blocks) words.insert(words.end(), m.words.begin(), m.words.end());
+    return words;
+  };
+  const std::vector<std::uint64_t> f32 = bits(Precision::kF32), bf16 = bits(Precision::kBF16);
+  ASSERT_EQ(f32.size(), bf16.size());
+  std::int64_t differ = 0;
+  for (std::size_t k = 0; k < f32.size(); ++k) differ += std::popcount(f32[k] ^ bf16[k]);
+  EXPECT_LT(differ, 4 * (12 * 64 + 32 * 16 + 32 * 16) / 20);  // under 5 % of the bits
 }
 
 TEST(Layout, MixedWidthNetworksMatchNaiveInEveryLayoutFamily) {
