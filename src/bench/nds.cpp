@@ -24,6 +24,8 @@ json read_json(const std::filesystem::path& path) {
     return json::parse(in);
   } catch (const json::parse_error& e) {
     throw InputError(source, fmt::format("not valid JSON (byte {})", e.byte));
+  } catch (const json::exception& e) {  // e.g. a number out of range (1e999)
+    throw InputError(source, fmt::format("not valid JSON ({})", e.what()));
   }
 }
 

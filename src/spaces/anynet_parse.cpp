@@ -249,7 +249,7 @@ AnynetConfig parse_json(std::string_view text) {
   nlohmann::json net;
   try {
     net = nlohmann::json::parse(text);
-  } catch (const nlohmann::json::parse_error& e) {
+  } catch (const nlohmann::json::exception& e) {  // syntax, or a number out of range (1e999)
     throw fail(fmt::format("not valid JSON ({})", e.what()));
   }
   if (!net.is_object()) throw fail("not a JSON object (an NDS `net` config)");
@@ -365,7 +365,12 @@ std::string anynet_format_fraction(std::int32_t num, std::int32_t den) {
 
 AnynetConfig parse_anynet(std::string_view text) {
   const bool json = !text.empty() && text.front() == '{';
-  return json ? parse_json(text) : parse_text(text);
+  if (!json) return parse_text(text);
+  try {
+    return parse_json(text);
+  } catch (const nlohmann::json::exception& e) {  // a value of an unexpected type or range
+    throw InputError(shown(text), fmt::format("bad JSON value ({})", e.what()));
+  }
 }
 
 }  // namespace naswot::spaces

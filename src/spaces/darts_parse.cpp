@@ -251,7 +251,7 @@ class JsonParser {
     json j;
     try {
       j = json::parse(text_);
-    } catch (const json::parse_error& e) {
+    } catch (const json::exception& e) {  // syntax, or a number out of range (1e999)
       fail(fmt::format("not valid JSON ({})", e.what()));
     }
     if (!j.is_object()) fail("the JSON is not an object (an NDS net or a genotype)");
@@ -321,8 +321,13 @@ class JsonParser {
 
 DartsGenotype parse_darts(std::string_view text, const DartsGenotype& defaults) {
   const std::size_t first = text.find_first_not_of(" \t\r\n");
-  if (first != std::string_view::npos && text[first] == '{')
-    return JsonParser(text).parse(defaults);
+  if (first != std::string_view::npos && text[first] == '{') {
+    try {
+      return JsonParser(text).parse(defaults);
+    } catch (const nlohmann::json::exception& e) {  // a value of an unexpected type or range
+      throw InputError(text, fmt::format("bad JSON value ({})", e.what()));
+    }
+  }
   return TextParser(text).parse(defaults);
 }
 

@@ -75,6 +75,10 @@ TEST(Nds, BadFilesNameTheFileAndEntry) {
   std::ofstream(not_json) << "[{\"net\": ";
   EXPECT_NE(input_error([&] { (void)read_nds_json(not_json, key_of); }).find("not valid JSON"),
             std::string::npos);
+  const std::string huge = (dir / "huge.json").string();
+  std::ofstream(huge) << R"([{"net": {}, "test_ep_top1": [1e999]}])";
+  EXPECT_NE(input_error([&] { (void)read_nds_json(huge, key_of); }).find("not valid JSON"),
+            std::string::npos);
   const std::string empty = write(dir, json::array());
   EXPECT_EQ(input_error([&] { (void)read_nds_json(empty, key_of); }), empty + ": no entries");
 

@@ -271,6 +271,7 @@ TEST(DartsSpace, ParseRejectsBadSyntax) {
 }
 
 TEST(DartsSpace, ParseRejectsBadJson) {
+  expect_rejected(R"({"normal": 1e999})", "not valid JSON");  // out_of_range, not parse_error
   expect_rejected(R"({"genotype": {"normal": [["none", 0]],})", "not valid JSON ([json.exception");
   expect_rejected(R"([1, 2])", "expected 'Genotype(' at '[1, 2]'");
   expect_rejected(R"({"genotype": [1]})", "\"genotype\" is not an object");
