@@ -11,6 +11,7 @@
 #include <sstream>
 #include <string>
 
+#include "cli/cli_fixture.h"
 #include "naswot/spaces/nb201.h"
 #include "support/data_writers.h"
 #include "support/temp_dir.h"
@@ -23,32 +24,8 @@ constexpr const char* kAllConv =
     "2|";
 constexpr const char* kAllNone = "|none~0|+|none~0|none~1|+|none~0|none~1|none~2|";
 
-std::string slurp(const std::filesystem::path& p) {
-  std::ifstream in(p);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-struct Result {
-  int code = -1;
-  std::string out, err;
-};
-
-class Cli : public ::testing::Test {
+class Cli : public testing::CliTest {
  protected:
-  Result run(const std::string& args) {
-    const std::string cmd = std::string(NASWOT_BIN) + " " + args + " >" + (dir_ / "out").string() +
-                            " 2>" + (dir_ / "err").string();
-    const int status = std::system(cmd.c_str());
-    Result r;
-    r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    r.out = slurp(dir_ / "out");
-    r.err = slurp(dir_ / "err");
-    return r;
-  }
-  std::string path(const std::string& name) { return (dir_ / name).string(); }
-  static std::string q(const std::string& s) { return "'" + s + "'"; }
   // A table holding every NB201 arch, with accuracy = enumeration index % 100.
   std::string write_table() {
     spaces::Nb201Space space;
@@ -58,7 +35,6 @@ class Cli : public ::testing::Test {
       out << i << "," << space.format(space.at(i)) << "," << i % 100 << "\n";
     return path("table.csv");
   }
-  testing::TempDir dir_;
 };
 
 TEST_F(Cli, ScoreAllConvOnCifarReportsUnitsAndFiniteScore) {

@@ -10,8 +10,8 @@
 #include <sstream>
 #include <string>
 
+#include "cli/cli_fixture.h"
 #include "support/data_writers.h"
-#include "support/temp_dir.h"
 
 namespace naswot {
 namespace {
@@ -23,33 +23,7 @@ constexpr const char* kDartsV2 =
     "('max_pool_3x3', 1), ('skip_connect', 2), ('max_pool_3x3', 1), ('max_pool_3x3', 0), "
     "('skip_connect', 2), ('skip_connect', 2), ('max_pool_3x3', 1)], reduce_concat=[2, 3, 4, 5])";
 
-class DartsCli : public ::testing::Test {
- protected:
-  struct Result {
-    int code = -1;
-    std::string out, err;
-  };
-  Result run(const std::string& args) {
-    const std::string cmd =
-        std::string(NASWOT_BIN) + " " + args + " >" + path("out") + " 2>" + path("err");
-    const int status = std::system(cmd.c_str());
-    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, slurp("out"), slurp("err")};
-  }
-  std::string path(const std::string& name) const { return (dir_ / name).string(); }
-  std::string slurp(const std::string& name) const {
-    std::ifstream in(dir_ / name);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-  }
-  // s as one shell word: single-quoted, each ' written as '\''.
-  static std::string q(const std::string& s) {
-    std::string out = "'";
-    for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-    return out + "'";
-  }
-  testing::TempDir dir_;
-};
+class DartsCli : public testing::CliTest {};
 
 TEST_F(DartsCli, ScoresTheDartsTextAndNdsJson) {
   testing::write_cifar10_file(path("c.bin"), 12, 3);

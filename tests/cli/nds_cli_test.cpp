@@ -8,35 +8,17 @@
 #include <sstream>
 #include <string>
 
+#include "cli/cli_fixture.h"
 #include "support/data_writers.h"
-#include "support/temp_dir.h"
 
 namespace naswot {
 namespace {
 
 using nlohmann::json;
 
-class NdsCli : public ::testing::Test {
+class NdsCli : public testing::CliTest {
  protected:
-  struct Result {
-    int code = -1;
-    std::string out, err;
-  };
-  Result run(const std::string& args) {
-    const std::string cmd =
-        std::string(NASWOT_BIN) + " " + args + " >" + path("out") + " 2>" + path("err");
-    const int status = std::system(cmd.c_str());
-    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, slurp("out"), slurp("err")};
-  }
-  std::string path(const std::string& name) const { return (dir_ / name).string(); }
-  std::string slurp(const std::string& name) const {
-    std::ifstream in(dir_ / name);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-  }
   void write(const std::string& name, const json& j) const { std::ofstream(dir_ / name) << j; }
-  testing::TempDir dir_;
 };
 
 json cell(const std::string& op) {

@@ -10,19 +10,14 @@
 #include <string>
 #include <vector>
 
+#include "cli/cli_fixture.h"
 #include "naswot/search/constraints.h"
 #include "naswot/spaces/nb201.h"
-#include "support/temp_dir.h"
 
 namespace naswot {
 namespace {
 
-struct Result {
-  int code = -1;
-  std::string out, err;
-};
-
-class SearchCli : public ::testing::Test {
+class SearchCli : public testing::CliTest {
  protected:
   void SetUp() override {
     // Every NB201 arch: acc = 10 per 3x3 conv + 1 per 1x1 conv; score = the number of 3x3 convs.
@@ -42,19 +37,6 @@ class SearchCli : public ::testing::Test {
       if (i % 50 == 0) partial << i << "," << text << "," << n3 << ",1,0.1\n";
     }
   }
-  Result run(const std::string& args) {
-    const std::string cmd =
-        std::string(NASWOT_BIN) + " " + args + " >" + path("out") + " 2>" + path("err");
-    const int status = std::system(cmd.c_str());
-    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, slurp("out"), slurp("err")};
-  }
-  std::string path(const std::string& name) const { return (dir_ / name).string(); }
-  std::string slurp(const std::string& name) const {
-    std::ifstream in(dir_ / name);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-  }
   static std::vector<nlohmann::json> lines(const std::string& out) {
     std::vector<nlohmann::json> v;
     std::istringstream in(out);
@@ -62,7 +44,6 @@ class SearchCli : public ::testing::Test {
     return v;
   }
   std::string table() const { return " --bench " + path("table.csv") + " --metric acc"; }
-  testing::TempDir dir_;
 };
 
 TEST_F(SearchCli, EveryAlgorithmPrintsOneJsonObjectPerRun) {

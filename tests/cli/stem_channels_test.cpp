@@ -10,36 +10,12 @@
 #include <sstream>
 #include <string>
 
-#include "support/temp_dir.h"
+#include "cli/cli_fixture.h"
 
 namespace naswot {
 namespace {
 
-struct Result {
-  int code = -1;
-  std::string out, err;
-};
-
-class StemChannelsCli : public ::testing::Test {
- protected:
-  Result run(const std::string& args) {
-    const std::string cmd = std::string(NASWOT_BIN) + " " + args + " >" + (dir_ / "out").string() +
-                            " 2>" + (dir_ / "err").string();
-    const int status = std::system(cmd.c_str());
-    Result r;
-    r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    r.out = slurp("out");
-    r.err = slurp("err");
-    return r;
-  }
-  std::string slurp(const std::string& name) {
-    std::ifstream in(dir_ / name);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-  }
-  testing::TempDir dir_;
-};
+class StemChannelsCli : public testing::CliTest {};
 
 // input -> conv3x3 -> output: stem ReLU (C x 32 x 32), then per stack k (width C * 2^k at
 // 32 / 2^k px) three cells, each the input projection's ReLU and the conv's ReLU.

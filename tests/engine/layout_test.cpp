@@ -36,6 +36,42 @@ Graph mixed_network(std::int64_t c0, std::int64_t c1, std::int64_t c2) {
   return std::move(b).finish(b.linear(b.global_avg_pool(b.relu(cat, 1)), 2, true));
 }
 
+Tensor gaussian_batch(std::int64_t n, std::int64_t h, std::int64_t w, std::uint64_t seed) {
+  Tensor batch(n, 3, h, w);
+  Rng rng(seed);
+  for (float& v : batch.data) v = rng.normal();
+  return batch;
+}
+
+// Runs g with every buffer kept, checks every node against the naive interpreter
+// (|got − want| ≤ 1e-4·max(1, |want|)) and leaves the sign codes in `codes`.
+void expect_matches_naive(const Graph& g, const Tensor& batch, SignCodes& codes) {
+  Executor ex;
+  const Plan plan = ex.prepare(g, {.keep_all_buffers = true});
+  ex.run(plan, batch, kWeightSeed, codes);
+  const std::vector<testing::NaiveTensor> want = testing::naive_forward(g, batch, kWeightSeed);
+  for (NodeId id = 0; id < g.size(); ++id) {
+    const Tensor got = ex.read(plan, id);
+    const testing::NaiveTensor& w = want[static_cast<std::size_t>(id)];
+    ASSERT_EQ(got.data.size(), w.data.size());
+    for (std::size_t k = 0; k < w.data.size(); ++k) {
+      ASSERT_NEAR(got.data[k], w.data[k], 1e-4 * std::max(1.0, std::abs(w.data[k])))
+          << "node %" << id << " (" << op_name(g[id].op) << ") element " << k;
+    }
+  }
+}
+
+// All sign-code words of one scoring run of g (no kept buffers, so bf16 applies).
+std::vector<std::uint64_t> sign_words(const Graph& g, const Tensor& batch, Precision precision) {
+  Executor ex({.precision = precision});
+  const Plan plan = ex.prepare(g);
+  SignCodes codes;
+  ex.run(plan, batch, kWeightSeed, codes);
+  std::vector<std::uint64_t> words;
+  for (const BitMatrix& m : codes.blocks) words.insert(words.end(), m.words.begin(), m.words.end());
+  return words;
+}
+
 // AnyNet-like: a 12-wide stem (conv, BN, ReLU site, max pool) read by the first block's
 // convolutions, then 32-wide tensors. The narrow stem stays plain; the rest is nChw16c.
 Graph narrow_stem_network() {
@@ -75,36 +111,15 @@ TEST(Layout, GraphChannelBlockIsTheLargestBlockDividingEveryWidth) {
 TEST(Layout, NarrowPlainStemIntoBlockedTensorsMatchesNaive) {
   const Graph g = narrow_stem_network();
   SCOPED_TRACE(g.to_string());
-  Tensor batch(4, 3, 8, 8);
-  Rng rng(6);
-  for (float& v : batch.data) v = rng.normal();
-  Executor ex;
-  const Plan plan = ex.prepare(g, {.keep_all_buffers = true});
+  const Tensor batch = gaussian_batch(4, 8, 8, 6);
   SignCodes codes;
-  ex.run(plan, batch, kWeightSeed, codes);
-  const std::vector<testing::NaiveTensor> want = testing::naive_forward(g, batch, kWeightSeed);
-  for (NodeId id = 0; id < g.size(); ++id) {
-    const Tensor got = ex.read(plan, id);
-    const testing::NaiveTensor& w = want[static_cast<std::size_t>(id)];
-    for (std::size_t k = 0; k < w.data.size(); ++k) {
-      ASSERT_NEAR(got.data[k], w.data[k], 1e-4 * std::max(1.0, std::abs(w.data[k])))
-          << "node %" << id << " (" << op_name(g[id].op) << ") element " << k;
-    }
-  }
+  expect_matches_naive(g, batch, codes);
   EXPECT_EQ(codes.n_units(), 12 * 64 + 32 * 16 + 32 * 16);
 
   // bf16 runs the convolutions reading the plain 12-wide ReLU output in bf16 (oneDNN's bf16
   // first-convolution kernel): nearly all sign bits agree with f32.
-  auto bits = [&](Precision precision) {
-    Executor e({.precision = precision});
-    const Plan p = e.prepare(g);
-    SignCodes c;
-    e.run(p, batch, kWeightSeed, c);
-    std::vector<std::uint64_t> words;
-    for (const BitMatrix& m : c.blocks) words.insert(words.end(), m.words.begin(), m.words.end());
-    return words;
-  };
-  const std::vector<std::uint64_t> f32 = bits(Precision::kF32), bf16 = bits(Precision::kBF16);
+  const std::vector<std::uint64_t> f32 = sign_words(g, batch, Precision::kF32);
+  const std::vector<std::uint64_t> bf16 = sign_words(g, batch, Precision::kBF16);
   ASSERT_EQ(f32.size(), bf16.size());
   std::int64_t differ = 0;
   for (std::size_t k = 0; k < f32.size(); ++k) differ += std::popcount(f32[k] ^ bf16[k]);
@@ -116,47 +131,22 @@ TEST(Layout, MixedWidthNetworksMatchNaiveInEveryLayoutFamily) {
            {16, 32, 16}, {8, 16, 24}, {24, 40, 8}, {16, 12, 4}, {16, 43, 21}}) {
     const Graph g = mixed_network(c0, c1, c2);
     SCOPED_TRACE(g.to_string());
-    Tensor batch(4, 3, 7, 7);
-    Rng rng(3);
-    for (float& v : batch.data) v = rng.normal();
-    Executor ex;
-    const Plan plan = ex.prepare(g, {.keep_all_buffers = true});
     SignCodes codes;
-    ex.run(plan, batch, kWeightSeed, codes);
-    const std::vector<testing::NaiveTensor> want = testing::naive_forward(g, batch, kWeightSeed);
-    for (NodeId id = 0; id < g.size(); ++id) {
-      const Tensor got = ex.read(plan, id);
-      const testing::NaiveTensor& w = want[static_cast<std::size_t>(id)];
-      ASSERT_EQ(got.data.size(), w.data.size());
-      for (std::size_t k = 0; k < w.data.size(); ++k) {
-        ASSERT_NEAR(got.data[k], w.data[k], 1e-4 * std::max(1.0, std::abs(w.data[k])))
-            << "node %" << id << " (" << op_name(g[id].op) << ") element " << k;
-      }
-    }
+    expect_matches_naive(g, gaussian_batch(4, 7, 7, 3), codes);
     // Counted units: 2·(c0·49) + (c1·49) + (c1 + c2)·16, whatever the layout.
     EXPECT_EQ(codes.n_units(), 2 * c0 * 49 + c1 * 49 + (c1 + c2) * 16);
   }
 }
 
 TEST(Layout, Bf16LeavesNChw8cGraphsInF32AndChangesNChw16cGraphs) {
-  Tensor batch(4, 3, 7, 7);
-  Rng rng(4);
-  for (float& v : batch.data) v = rng.normal();
-  auto codes_of = [&](const Graph& g, Precision precision) {
-    Executor ex({.precision = precision});
-    const Plan plan = ex.prepare(g);
-    SignCodes codes;
-    ex.run(plan, batch, kWeightSeed, codes);
-    std::vector<std::uint64_t> words;
-    for (const BitMatrix& m : codes.blocks)
-      words.insert(words.end(), m.words.begin(), m.words.end());
-    return words;
-  };
+  const Tensor batch = gaussian_batch(4, 7, 7, 4);
   const Graph eights = mixed_network(8, 16, 24);
-  EXPECT_EQ(codes_of(eights, Precision::kBF16), codes_of(eights, Precision::kF32));
+  EXPECT_EQ(sign_words(eights, batch, Precision::kBF16),
+            sign_words(eights, batch, Precision::kF32));
   // The control: where bf16 does run, some of the ~2,000 sign bits move.
   const Graph sixteens = mixed_network(16, 32, 16);
-  EXPECT_NE(codes_of(sixteens, Precision::kBF16), codes_of(sixteens, Precision::kF32));
+  EXPECT_NE(sign_words(sixteens, batch, Precision::kBF16),
+            sign_words(sixteens, batch, Precision::kF32));
 }
 
 }  // namespace
