@@ -71,7 +71,7 @@ Table read_nds_json(const std::filesystem::path& path, const NdsArchKey& arch_ke
       throw InputError(where, "has no numeric \"test_ep_top1\" list");
     std::string arch;
     try {
-      arch = arch_key(e["net"].dump());
+      arch = arch_key(e["net"]);
     } catch (const InputError& err) {
       throw InputError(where, err.what());
     }
@@ -83,13 +83,6 @@ Table read_nds_json(const std::filesystem::path& path, const NdsArchKey& arch_ke
   }
   return Table::from_rows(source, {"index", "arch", "test_acc", "min_test_acc", "params", "flops"},
                           std::move(rows));
-}
-
-bool nds_has_genotypes(const std::filesystem::path& path) {
-  const json root = read_json(path);
-  const json& first = *entries_of(root, path.string()).front();
-  return first.is_object() && first.contains("net") && first["net"].is_object() &&
-         first["net"].contains("genotype");
 }
 
 }  // namespace naswot::bench

@@ -95,22 +95,20 @@ Context load_context(const CommonOptions& o) {
 
 bench::Table read_bench(const std::string& path, const spaces::SearchSpace* space) {
   if (std::filesystem::path(path).extension() != ".json") return bench::Table::read_csv(path);
+  // Without a space, the first net decides: genotype cells, else AnyNet.
   std::unique_ptr<const spaces::SearchSpace> own;
-  if (space == nullptr) {
-    own = spaces::make_space(bench::nds_has_genotypes(path) ? "darts" : "anynet");
-    space = own.get();
-  }
   // The reference derives parts of the network from the file name (§3.4): `_in` selects the
   // ImageNet network of genotype spaces, and AnyNet's stem is overwritten by a name rule.
   const std::string name = std::filesystem::path(path).stem().string();
-  const bool anynet = space->name() == "anynet";
-  const bool imagenet = space->name() == "darts" && name.find("_in") != std::string::npos;
-  return bench::read_nds_json(path, [&](const std::string& net_text) {
-    if (!anynet && !imagenet) return space->format(space->parse(net_text));
-    nlohmann::json net = nlohmann::json::parse(net_text);
-    if (anynet) net["stem_type"] = spaces::nds_reference_stem(name);
-    if (imagenet) net["imagenet"] = true;
-    return space->format(space->parse(net.dump()));
+  return bench::read_nds_json(path, [&](const nlohmann::json& net) {
+    if (space == nullptr) {
+      own = spaces::make_space(net.contains("genotype") ? "darts" : "anynet");
+      space = own.get();
+    }
+    nlohmann::json copy = net;
+    if (space->name() == "anynet") copy["stem_type"] = spaces::nds_reference_stem(name);
+    if (space->name() == "darts" && name.find("_in") != std::string::npos) copy["imagenet"] = true;
+    return space->format(space->parse(copy.dump()));
   });
 }
 

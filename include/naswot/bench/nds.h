@@ -7,15 +7,16 @@
 
 #include <filesystem>
 #include <functional>
+#include <nlohmann/json.hpp>
 #include <string>
 
 #include "naswot/bench/table.h"
 
 namespace naswot::bench {
 
-// The canonical architecture text of one entry's "net" object (given as JSON text); throws
-// InputError when the space cannot build it. Supplied by the caller (the search space).
-using NdsArchKey = std::function<std::string(const std::string& net_json)>;
+// The canonical architecture text of one entry's "net" object; throws InputError when the
+// space cannot build it. Supplied by the caller (the search space).
+using NdsArchKey = std::function<std::string(const nlohmann::json& net)>;
 
 // Reads an NDS file into a table with columns index, arch (arch_key of the entry's "net"),
 // test_acc (100 − test_ep_top1[-1]), min_test_acc (100 − min_test_top1, when present), params and
@@ -23,9 +24,5 @@ using NdsArchKey = std::function<std::string(const std::string& net_json)>;
 // entry, "<file>:entry <i>") when it is not JSON, has no entries, or an entry lacks "net" or
 // numeric "test_ep_top1", or arch_key rejects its net.
 [[nodiscard]] Table read_nds_json(const std::filesystem::path& path, const NdsArchKey& arch_key);
-
-// True when the file's first entry has a "genotype" in its net (a DARTS-family cell space) —
-// used to pick the space when none is given. Same errors as read_nds_json for unreadable files.
-[[nodiscard]] bool nds_has_genotypes(const std::filesystem::path& path);
 
 }  // namespace naswot::bench
