@@ -12,11 +12,10 @@
 #include <string>
 
 #include "naswot/engine/passes.h"
-#include "naswot/score/naswot.h"
 #include "naswot/search/scorer.h"
 #include "naswot/util/error.h"
 #include "support/input_error.h"
-#include "support/naive_ops.h"
+#include "support/naive_score.h"
 
 namespace naswot::spaces {
 namespace {
@@ -281,21 +280,14 @@ TEST(AnynetSpace, ScoreMatchesNaiveOnTinyBatch) {
   // 6 Gaussian 8x8 images: the executor's score vs the naive interpreter, twice for
   // determinism.
   const AnynetSpace space;
-  Tensor batch(6, 3, 8, 8);
-  Rng rng(5);
-  for (float& v : batch.data) v = rng.normal();
+  const Tensor batch = testing::gaussian_images(6, 8, 5);
   search::Scorer scorer(space);
   for (const std::string& text : {kBasic, kVanilla, kBottleneck}) {
     SCOPED_TRACE(text);
     const Arch arch = space.parse(text);
-    const engine::Graph g = space.build(arch, {.batch = 6, .image_size = 8});
-    const auto values = testing::naive_forward(g, batch, 3);
-    const auto sites = testing::naive_counted_sites(g);
-    const double want = score::log_abs_det(testing::naive_kernel(g, values, sites), 6);
-    const search::ScoreResult got = scorer.score(arch, batch, 3);
+    const search::ScoreResult got =
+        testing::expect_score_matches_naive(scorer, space, arch, batch, 3);
     EXPECT_TRUE(std::isfinite(got.score));
-    EXPECT_EQ(got.n_units, testing::naive_n_units(g, sites));
-    EXPECT_NEAR(got.score, want, 1e-3);
     EXPECT_EQ(scorer.score(arch, batch, 3).score, got.score);
   }
 }

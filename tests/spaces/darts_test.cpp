@@ -11,11 +11,10 @@
 #include <string>
 
 #include "naswot/engine/passes.h"
-#include "naswot/score/naswot.h"
 #include "naswot/search/scorer.h"
 #include "naswot/util/error.h"
 #include "support/input_error.h"
-#include "support/naive_ops.h"
+#include "support/naive_score.h"
 
 namespace naswot::spaces {
 namespace {
@@ -407,22 +406,15 @@ TEST(DartsSpace, ScoreMatchesNaiveOnTinyBatch) {
   // 6 images of 8x8: executor score vs the naive interpreter on the unreduced network, for a
   // cell pair using every op (CIFAR), DARTS_V2 and the ImageNet stems.
   const DartsSpace space;
-  Tensor batch(6, 3, 8, 8);
-  Rng rng(4);
-  for (float& v : batch.data) v = rng.normal();
+  const Tensor batch = testing::gaussian_images(6, 8, 4);
   search::Scorer scorer(space);
   for (const std::string& text :
        {kEveryOp + " C=4 L=3", kDartsV2 + " C=4 L=4", kAmoeba + " C=4 L=3 net=imagenet"}) {
     SCOPED_TRACE(text);
     const Arch arch = space.parse(text);
-    const engine::Graph g = space.build(arch, {.batch = 6, .image_size = 8});
-    const auto values = testing::naive_forward(g, batch, 5);
-    const auto sites = testing::naive_counted_sites(g);
-    const double want = score::log_abs_det(testing::naive_kernel(g, values, sites), 6);
-    const search::ScoreResult got = scorer.score(arch, batch, 5);
+    const search::ScoreResult got =
+        testing::expect_score_matches_naive(scorer, space, arch, batch, 5);
     EXPECT_TRUE(std::isfinite(got.score));
-    EXPECT_EQ(got.n_units, testing::naive_n_units(g, sites));
-    EXPECT_NEAR(got.score, want, 1e-3);
     EXPECT_EQ(scorer.score(arch, batch, 5).score, got.score);  // deterministic
   }
 }

@@ -9,10 +9,9 @@
 #include <string>
 
 #include "naswot/engine/passes.h"
-#include "naswot/score/naswot.h"
 #include "naswot/search/scorer.h"
 #include "naswot/spaces/nb101.h"
-#include "support/naive_ops.h"
+#include "support/naive_score.h"
 
 namespace naswot::spaces {
 namespace {
@@ -114,17 +113,10 @@ TEST(Nb101Network, TruncationSlicesTheWiderSource) {
   for (const engine::Node& n : none.nodes) EXPECT_NE(n.op, engine::Op::kSlice);
 }
 
-Tensor gaussian_batch(std::int64_t n, std::int64_t size, std::uint64_t seed) {
-  Tensor t(n, 3, size, size);
-  Rng rng(seed);
-  for (float& v : t.data) v = rng.normal();
-  return t;
-}
-
 TEST(Nb101Network, ScoresFiniteAndDeterministic) {
   const Nb101Space space;
   search::Scorer scorer(space);
-  const Tensor batch = gaussian_batch(8, 16, 1);
+  const Tensor batch = testing::gaussian_images(8, 16, 1);
   for (const std::string& text : {kReadme, kChain, kInPlace, kTruncating}) {
     SCOPED_TRACE(text);
     const search::ScoreResult r = scorer.score(space.parse(text), batch, 1);
@@ -138,18 +130,11 @@ TEST(Nb101Network, ScoresFiniteAndDeterministic) {
 TEST(Nb101Network, ScoreMatchesNaiveOnTinyNetwork) {
   // Stem 8, 8x8 images, 6 of them: the naive interpreter runs the unreduced network.
   const Nb101Space space(8);
-  const Tensor batch = gaussian_batch(6, 8, 2);
+  const Tensor batch = testing::gaussian_images(6, 8, 2);
   search::Scorer scorer(space);
   for (const std::string& text : {kReadme, kInPlace, kTruncating}) {
     SCOPED_TRACE(text);
-    const Arch arch = space.parse(text);
-    const engine::Graph g = space.build(arch, {.batch = 6, .image_size = 8});
-    const auto values = testing::naive_forward(g, batch, 3);
-    const auto sites = testing::naive_counted_sites(g);
-    const double want = score::log_abs_det(testing::naive_kernel(g, values, sites), 6);
-    const search::ScoreResult got = scorer.score(arch, batch, 3);
-    EXPECT_EQ(got.n_units, testing::naive_n_units(g, sites));
-    EXPECT_NEAR(got.score, want, 1e-3);
+    (void)testing::expect_score_matches_naive(scorer, space, space.parse(text), batch, 3);
   }
 }
 
