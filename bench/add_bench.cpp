@@ -1,12 +1,14 @@
 // The kAdd kernel (engine/tensor_add) against oneDNN 2.6's `sum` primitive, which it replaced:
 // dst = a + b + c over NB201's largest activation (128 × 16 × 32 × 32 floats, nChw16c), the
-// shape of a cell's last node. Argument: OpenMP threads.
+// shape of a cell's last node, with plain terms or with two unapplied batch norms (the common
+// NB201 case since batch norms are fused into sums). First argument: OpenMP threads.
 #include <benchmark/benchmark.h>
 #include <omp.h>
 
 #include <dnnl.hpp>
 #include <vector>
 
+#include "engine/planes.h"
 #include "engine/tensor_add.h"
 
 namespace {
@@ -19,18 +21,27 @@ struct Tensors {
                      c = std::vector<float>(kCount, 3.0f), dst = std::vector<float>(kCount);
 };
 
+const naswot::engine::Planes kPlanes{kN, kC / 16, 16 * kH* kW, 16};
+
+// Argument 0: threads; argument 1: how many of the three terms are unapplied batch norms.
 void BM_AddKernel3(benchmark::State& state) {
   omp_set_num_threads(static_cast<int>(state.range(0)));
   Tensors t;
-  const float* srcs[] = {t.a.data(), t.b.data(), t.c.data()};
+  const std::vector<float> scale(16, 0.5f), shift(16, -1.0f);
+  const naswot::engine::ChannelAffine bn{scale.data(), shift.data()};
+  naswot::engine::AddTerm terms[] = {{t.a.data(), {}}, {t.b.data(), {}}, {t.c.data(), {}}};
+  for (std::int64_t k = 0; k < state.range(1); ++k) terms[k].affine = bn;
   for (auto _ : state) {
-    naswot::engine::add_tensors(srcs, t.dst.data(), kCount);
+    naswot::engine::add_tensors(terms, t.dst.data(), kPlanes);
     benchmark::DoNotOptimize(t.dst.data());
   }
   state.counters["bytes/s"] =
       benchmark::Counter(4.0 * 4 * kCount, benchmark::Counter::kIsIterationInvariantRate);
 }
-BENCHMARK(BM_AddKernel3)->Arg(1)->Arg(2)->UseRealTime()->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_AddKernel3)
+    ->ArgsProduct({{1, 2}, {0, 2}})
+    ->UseRealTime()
+    ->Unit(benchmark::kMillisecond);
 
 void BM_OneDnnSum3(benchmark::State& state) {
   omp_set_num_threads(static_cast<int>(state.range(0)));

@@ -2,7 +2,7 @@
 
 #include <sys/mman.h>
 
-#include <cstdlib>
+#include <algorithm>
 #include <cstring>
 #include <new>
 
@@ -10,24 +10,44 @@ namespace naswot::engine {
 
 namespace {
 constexpr std::size_t kHugePage = std::size_t{2} << 20;
-}
+// Address space only (PROT_NONE, not committed): far more than any plan here needs.
+constexpr std::size_t kRange = std::size_t{64} << 30;
+std::size_t round_up(std::size_t bytes) { return (bytes + kHugePage - 1) / kHugePage * kHugePage; }
+}  // namespace
 
-void Arena::Free::operator()(char* p) const { std::free(p); }
+Arena::~Arena() {
+  if (mapping_start_ != nullptr) ::munmap(mapping_start_, mapping_);
+}
 
 bool Arena::reserve(std::size_t bytes) {
   if (bytes <= bytes_) return false;
-  // Grow by at least 1.5x so a sequence of slightly larger plans does not re-fault each time.
-  std::size_t want = std::max(bytes, bytes_ + bytes_ / 2);
-  want = (want + kHugePage - 1) / kHugePage * kHugePage;
-  base_.reset();
-  char* p = static_cast<char*>(std::aligned_alloc(kHugePage, want));
-  if (p == nullptr) throw std::bad_alloc();
-  ::madvise(p, want, MADV_HUGEPAGE);
-  std::memset(p, 0, want);  // touch every page now, not during a run
-  base_.reset(p);
+  const std::size_t want = round_up(bytes);
+  bool moved = false;
+  if (want > mapped_) {  // first use, or larger than the whole range: map a new one
+    if (mapping_start_ != nullptr) ::munmap(mapping_start_, mapping_);
+    mapped_ = std::max(kRange, round_up(want * 2));
+    mapping_ = mapped_ + kHugePage;  // slack to align the block to a huge page
+    void* p =
+        ::mmap(nullptr, mapping_, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (p == MAP_FAILED) {
+      mapping_start_ = base_ = nullptr;
+      bytes_ = mapped_ = mapping_ = 0;
+      throw std::bad_alloc();
+    }
+    mapping_start_ = static_cast<char*>(p);
+    const auto addr = reinterpret_cast<std::uintptr_t>(p);
+    base_ = mapping_start_ + (round_up(addr) - addr);
+    bytes_ = 0;
+    moved = generation_ > 0;
+    ++generation_;
+  }
+  char* grow = base_ + bytes_;
+  const std::size_t extra = want - bytes_;
+  if (::mprotect(grow, extra, PROT_READ | PROT_WRITE) != 0) throw std::bad_alloc();
+  ::madvise(grow, extra, MADV_HUGEPAGE);
+  std::memset(grow, 0, extra);  // touch every new page now, not during a run
   bytes_ = want;
-  ++generation_;
-  return true;
+  return moved;
 }
 
 }  // namespace naswot::engine

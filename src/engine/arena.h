@@ -1,28 +1,35 @@
 // One growable, 2 MiB-aligned block of memory that every buffer of a plan lives in. Memory is
 // touched once when the block grows (page faults cost ~11 µs per 4 KiB page on the project
-// VMs, performance-notes.md), so running a plan never faults. Growing moves the block.
+// VMs, performance-notes.md), so running a plan never faults. The block sits at the start of a
+// large reserved address range and grows in place, so growing touches only the new pages and
+// keeps the contents; it moves only when a request outgrows the whole range.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
-#include <memory>
 
 namespace naswot::engine {
 
 class Arena {
  public:
-  // Makes sure at least `bytes` are available. Returns true if the block moved.
+  Arena() = default;
+  Arena(const Arena&) = delete;
+  Arena& operator=(const Arena&) = delete;
+  ~Arena();
+
+  // Makes sure at least `bytes` are available. Returns true if the block moved (its contents
+  // are then lost and generation() changes).
   bool reserve(std::size_t bytes);
-  [[nodiscard]] char* base() const { return base_.get(); }
+  [[nodiscard]] char* base() const { return base_; }
   [[nodiscard]] std::size_t bytes() const { return bytes_; }
   [[nodiscard]] std::uint64_t generation() const { return generation_; }
 
  private:
-  struct Free {
-    void operator()(char* p) const;
-  };
-  std::unique_ptr<char, Free> base_;
-  std::size_t bytes_ = 0;
+  char* base_ = nullptr;
+  std::size_t bytes_ = 0;    // usable (read-write, touched)
+  std::size_t mapped_ = 0;   // reserved address range, inaccessible beyond bytes_
+  std::size_t mapping_ = 0;  // length of the mmap (range + alignment slack)
+  char* mapping_start_ = nullptr;
   std::uint64_t generation_ = 0;
 };
 

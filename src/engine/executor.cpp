@@ -13,9 +13,11 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <limits>
 #include <unordered_map>
 
 #include "engine/arena.h"
+#include "engine/batch_norm.h"
 #include "engine/channel_slice.h"
 #include "engine/dnnl_ops.h"
 #include "engine/sign_pack.h"
@@ -31,6 +33,7 @@ using dnnl::memory;
 namespace {
 
 constexpr std::size_t kAlign = 64;
+constexpr std::size_t kNoAffine = std::numeric_limits<std::size_t>::max();
 
 // The layout of a node's output: the batch arrives as plain NCHW, logits are (N, classes).
 memory::desc dst_desc(const Node& n, int graph_block) {
@@ -40,6 +43,16 @@ memory::desc dst_desc(const Node& n, int graph_block) {
   return activation_md(n.shape, memory::data_type::f32, graph_block);
 }
 std::size_t aligned(std::size_t bytes) { return (bytes + kAlign - 1) / kAlign * kAlign; }
+
+// How our kernels see a node's output in the plan's layout (planes.h).
+Planes planes_of(const Shape& s, int graph_block) {
+  const std::int64_t cb = channel_block(s, graph_block);
+  return Planes{s.n, s.c / cb, cb * s.h * s.w, cb};
+}
+// Bytes of a batch norm's affine patterns: scale then shift, 16 floats per plane each.
+std::size_t pattern_bytes(const Planes& t) {
+  return aligned(static_cast<std::size_t>(2 * t.planes * 16) * sizeof(float));
+}
 
 struct Bound {  // a memory object bound to an arena offset
   int arg;
@@ -54,11 +67,13 @@ struct Step {
   std::vector<Bound> args;
   std::size_t dst_offset = 0, dst_bytes = 0;
   bool has_dst = false;
-  // kAdd: the inputs' offsets, and their addresses filled in at each run (no allocation there)
+  // kAdd: the inputs' offsets, and their terms filled in at each run (no allocation there)
   std::vector<std::size_t> src_offsets;
-  std::vector<const float*> srcs;
-  // kRelu
-  std::size_t src_offset = 0;
+  std::vector<std::size_t> src_affines;  // kNoAffine, or the offset of a lazy batch norm's
+  std::vector<AddTerm> terms;
+  // kRelu (src_affine as above), and our own batch norm (affine: where it writes its patterns)
+  std::size_t src_offset = 0, src_affine = kNoAffine, affine = kNoAffine;
+  Planes planes;  // kAdd, kRelu, kBatchNorm: the layout our kernels see
   bool zero_input = false;
   std::int64_t units = 0, block = -1, word_offset = 0;
   // kConv / kLinear weights
@@ -77,6 +92,9 @@ struct Plan::Impl {
   std::vector<memory::desc> node_md;     // layout and type of each node's output
   std::vector<bool> bf16_out;            // ReLU writing bf16 for its convolutions
   std::vector<bool> node_has_buffer;
+  // A training-mode batch norm whose consumers are all sums and ReLUs is left unapplied: it
+  // writes only its affine patterns, its consumers read the convolution output through them.
+  std::vector<std::size_t> node_affine;  // kNoAffine, or where a lazy batch norm's patterns are
   int channel_block = 1;  // graph_channel_block: one activation layout family per plan
   Shape input_shape;
   std::size_t input_offset = 0, total_bytes = 0;
@@ -85,7 +103,8 @@ struct Plan::Impl {
   dnnl::memory::desc input_md;  // the input node's layout; the batch arrives as NCHW
   const dnnl::reorder* input_reorder = nullptr;
   std::size_t stats_offset = 0, stats_half_bytes = 0;  // inference BN: means 0, then variances 1
-  std::uint64_t id = 0;                                // unique per Executor (keep_weights)
+  std::size_t patterns_offset = 0;  // our batch norms' affine patterns (offsets relative to it)
+  std::uint64_t id = 0;             // unique per Executor (keep_weights)
 };
 
 Plan::Plan() : impl_(std::make_unique<Impl>()) {}
@@ -107,6 +126,7 @@ struct Executor::Impl {
   std::unordered_map<std::string, std::unique_ptr<Primitive>> cache;
   std::unordered_map<std::string, std::unique_ptr<dnnl::reorder>> reorders;
   Arena arena;
+  std::vector<double> bn_scratch;  // batch_norm_affine's, sized for the largest plan's
   std::uint64_t n_plans = 0;
   std::uint64_t weights_of = 0;  // keep_weights: the id of the plan whose weights the arena holds
   std::uint64_t weights_seed = 0, weights_generation = 0;
@@ -238,6 +258,32 @@ Plan Executor::prepare(const Graph& g, const PrepareOptions& options) {
             ? activation_md(n.shape, memory::data_type::bf16, p.channel_block)
             : dst_desc(n, p.channel_block);
   }
+  // Training-mode batch norms run our kernel (batch_norm.h); a lazy one (Impl::node_affine)
+  // has no buffer and keeps its input alive until its own last consumer has run.
+  const bool own_bn = !impl_->options.inference_bn;
+  p.node_affine.assign(static_cast<size_t>(n_nodes), kNoAffine);
+  std::size_t pattern_total = 0, bn_scratch = 0;
+  for (std::int64_t i = 0; i < n_nodes; ++i) {
+    const Node& n = g.nodes[static_cast<size_t>(i)];
+    if (n.op != Op::kBatchNorm || !own_bn) continue;
+    const Planes t = planes_of(n.shape, p.channel_block);
+    bn_scratch = std::max(bn_scratch, static_cast<std::size_t>(batch_norm_scratch(t)));
+    const auto& uses = consumers[static_cast<size_t>(i)];
+    const bool lazy = !uses.empty() && i != g.output && !options.keep_all_buffers &&
+                      t.plane_len % 16 == 0 && std::all_of(uses.begin(), uses.end(), [&](NodeId u) {
+                        return g[u].op == Op::kAdd || g[u].op == Op::kRelu;
+                      });
+    if (lazy) {
+      p.node_affine[static_cast<size_t>(i)] = pattern_total;
+      std::int64_t& in_use = last_use[static_cast<size_t>(n.inputs[0])];
+      in_use = std::max(in_use, last_use[static_cast<size_t>(i)]);
+      last_use[static_cast<size_t>(i)] = -1;
+    }
+    pattern_total += pattern_bytes(t);
+  }
+  if (impl_->bn_scratch.size() < bn_scratch) impl_->bn_scratch.resize(bn_scratch);
+  std::size_t next_pattern = 0;
+
   auto precision_of = [&](const Node& n) {
     const bool bf16 = n.op == Op::kConv && p.bf16_out[static_cast<size_t>(n.inputs[0])];
     return bf16 ? Precision::kBF16 : Precision::kF32;
@@ -268,7 +314,11 @@ Plan Executor::prepare(const Graph& g, const PrepareOptions& options) {
     if (n.op == Op::kRelu) {
       NASWOT_CHECK(n.site_weight > 0 || !n.inputs.empty());
       s.zero_input = n.inputs.empty();
-      if (!s.zero_input) s.src_offset = p.node_offset[static_cast<size_t>(n.inputs[0])];
+      s.planes = planes_of(n.shape, p.channel_block);
+      if (!s.zero_input) {
+        s.src_offset = p.node_offset[static_cast<size_t>(n.inputs[0])];
+        s.src_affine = p.node_affine[static_cast<size_t>(n.inputs[0])];
+      }
       s.units = n.shape.per_image();
       if (n.site_weight > 0) {
         auto [it, fresh] =
@@ -286,8 +336,19 @@ Plan Executor::prepare(const Graph& g, const PrepareOptions& options) {
       for (NodeId in : n.inputs) {
         NASWOT_CHECK(p.node_md[static_cast<size_t>(in)] == dst_md);  // same shape and layout
         s.src_offsets.push_back(p.node_offset[static_cast<size_t>(in)]);
+        s.src_affines.push_back(p.node_affine[static_cast<size_t>(in)]);
       }
-      s.srcs.resize(s.src_offsets.size());
+      s.terms.resize(s.src_offsets.size());
+      s.planes = planes_of(n.shape, p.channel_block);
+    } else if (n.op == Op::kBatchNorm && own_bn) {
+      s.src_offset = p.node_offset[static_cast<size_t>(n.inputs[0])];
+      s.planes = planes_of(n.shape, p.channel_block);
+      s.affine = next_pattern;
+      next_pattern += pattern_bytes(s.planes);
+      if (p.node_affine[static_cast<size_t>(i)] != kNoAffine) {  // lazy: read through its input
+        NASWOT_CHECK(p.node_affine[static_cast<size_t>(i)] == s.affine);
+        p.node_offset[static_cast<size_t>(i)] = s.src_offset;
+      }
     } else if (n.op != Op::kInput && n.op != Op::kZero) {
       s.prim = impl_->primitive(g, n, p.channel_block, precision_of(n));
       max_scratch = std::max(max_scratch, s.prim->scratch_bytes);
@@ -337,6 +398,8 @@ Plan Executor::prepare(const Graph& g, const PrepareOptions& options) {
       offset += aligned(bias_md.get_size());
     }
   }
+  p.patterns_offset = offset;
+  offset += pattern_total;
   const std::size_t staging = offset;
   offset += max_user_weights;
   const std::size_t stats = offset;
@@ -441,6 +504,12 @@ void Executor::run(const Plan& plan, const Tensor& batch, std::uint64_t weight_s
     m.words.resize(static_cast<size_t>(batch.n * m.words_per_row));
   }
 
+  // A batch norm's patterns (planes.h) from its offset in the plan's pattern region.
+  auto affine_at = [&](std::size_t offset, const Planes& t) {
+    if (offset == kNoAffine) return ChannelAffine{};
+    const auto* scale = reinterpret_cast<const float*>(base + p.patterns_offset + offset);
+    return ChannelAffine{scale, scale + t.planes * 16};
+  };
   Rng rng(weight_seed);
   std::int64_t drawn = 0;
   for (Step& s : p.steps) {
@@ -472,10 +541,11 @@ void Executor::run(const Plan& plan, const Tensor& batch, std::uint64_t weight_s
         break;
       }
       case Op::kAdd: {
-        for (std::size_t k = 0; k < s.srcs.size(); ++k)
-          s.srcs[k] = reinterpret_cast<const float*>(base + s.src_offsets[k]);
-        add_tensors(s.srcs, reinterpret_cast<float*>(base + s.dst_offset),
-                    static_cast<std::int64_t>(s.dst_bytes / sizeof(float)));
+        for (std::size_t k = 0; k < s.terms.size(); ++k) {
+          s.terms[k] = {reinterpret_cast<const float*>(base + s.src_offsets[k]),
+                        affine_at(s.src_affines[k], s.planes)};
+        }
+        add_tensors(s.terms, reinterpret_cast<float*>(base + s.dst_offset), s.planes);
         break;
       }
       case Op::kRelu: {
@@ -494,10 +564,24 @@ void Executor::run(const Plan& plan, const Tensor& batch, std::uint64_t weight_s
           }
           break;
         }
-        relu_sign_pack(reinterpret_cast<const float*>(base + s.src_offset), out, batch.n, s.units,
+        relu_sign_pack(reinterpret_cast<const float*>(base + s.src_offset),
+                       affine_at(s.src_affine, s.planes), s.planes, out,
                        m ? m->words.data() + s.word_offset : nullptr, m ? m->words_per_row : 0);
         break;
       }
+      case Op::kBatchNorm:
+        if (s.prim == nullptr) {  // ours: the affine, then the normalised tensor if it is read
+          const auto* x = reinterpret_cast<const float*>(base + s.src_offset);
+          const ChannelAffine a = affine_at(s.affine, s.planes);
+          batch_norm_affine(x, s.planes, const_cast<float*>(a.scale), const_cast<float*>(a.shift),
+                            ex.bn_scratch.data());
+          if (s.has_dst) {
+            const AddTerm term{x, a};
+            add_tensors({&term, 1}, reinterpret_cast<float*>(base + s.dst_offset), s.planes);
+          }
+          break;
+        }
+        [[fallthrough]];
       default:
         if (init_weights && s.weight_reorder && p.graph[s.node].init != WeightInit::kTorchDefault) {
           fill_normal_init(p.graph[s.node], weight_seed, s.n_weights,

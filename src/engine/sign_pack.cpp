@@ -3,11 +3,14 @@
 #include <immintrin.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 
 namespace naswot::engine {
 
 namespace {
+
+constexpr std::int64_t kLanes = 16;
 
 std::uint16_t to_bf16(float x) {  // round to nearest even; inputs here are >= 0 and finite
   std::uint32_t bits = 0;
@@ -15,14 +18,26 @@ std::uint16_t to_bf16(float x) {  // round to nearest even; inputs here are >= 0
   return static_cast<std::uint16_t>((bits + 0x7FFFu + ((bits >> 16) & 1u)) >> 16);
 }
 
-// Scalar reference path for tails and CPUs without AVX-512.
-void pack_range(const float* x, ReluOutput out, std::int64_t begin, std::int64_t end,
+// One image's input: element j is x[j], normalised when there is an affine.
+struct ImageInput {
+  const float* x;
+  ChannelAffine affine;
+  std::int64_t plane_len;
+  [[nodiscard]] float at(std::int64_t j) const {
+    if (!affine) return x[j];
+    const std::int64_t lane = j / plane_len * kLanes + j % plane_len % kLanes;
+    return std::fma(x[j], affine.scale[lane], affine.shift[lane]);
+  }
+};
+
+// Scalar reference path for tails and CPUs without AVX-512. REQUIRES: begin % 64 == 0.
+void pack_range(const ImageInput& in, ReluOutput out, std::int64_t begin, std::int64_t end,
                 std::uint64_t* words) {
   for (std::int64_t j = begin; j < end; j += 64) {
     const std::int64_t count = std::min<std::int64_t>(64, end - j);
     std::uint64_t w = 0;
     for (std::int64_t b = 0; b < count; ++b) {
-      const float v = x[j + b];
+      const float v = in.at(j + b);
       w |= static_cast<std::uint64_t>(v > 0.0f) << b;
       if (out.f32) out.f32[j + b] = std::max(v, 0.0f);
       if (out.bf16) out.bf16[j + b] = to_bf16(std::max(v, 0.0f));
@@ -31,45 +46,68 @@ void pack_range(const float* x, ReluOutput out, std::int64_t begin, std::int64_t
   }
 }
 
+template <bool kAffine>
 __attribute__((target("avx512f,avx512bf16,avx512vl"))) void pack_avx512(
-    const float* x, ReluOutput out, std::int64_t units, std::uint64_t* words, bool bf16_ok) {
+    const ImageInput& in, ReluOutput out, std::int64_t units, std::uint64_t* words, bool bf16_ok) {
   const __m512 zero = _mm512_setzero_ps();
   const std::int64_t full = units / 64 * 64;
+  // The current plane's pattern (vectors never straddle planes: plane_len % 16 == 0).
+  std::int64_t plane_end = kAffine ? in.plane_len : 0;
+  __m512 scale = zero, shift = zero;
+  if constexpr (kAffine) {
+    scale = _mm512_loadu_ps(in.affine.scale);
+    shift = _mm512_loadu_ps(in.affine.shift);
+  }
   for (std::int64_t j = 0; j < full; j += 64) {
     std::uint64_t w = 0;
     for (int q = 0; q < 4; ++q) {
-      const __m512 v = _mm512_loadu_ps(x + j + 16 * q);
+      const std::int64_t at = j + 16 * q;
+      __m512 v = _mm512_loadu_ps(in.x + at);
+      if constexpr (kAffine) {
+        if (at == plane_end) {
+          const std::int64_t lane = at / in.plane_len * kLanes;
+          scale = _mm512_loadu_ps(in.affine.scale + lane);
+          shift = _mm512_loadu_ps(in.affine.shift + lane);
+          plane_end += in.plane_len;
+        }
+        v = _mm512_fmadd_ps(v, scale, shift);
+      }
       w |= static_cast<std::uint64_t>(_mm512_cmp_ps_mask(v, zero, _CMP_GT_OQ)) << (16 * q);
       const __m512 r = _mm512_max_ps(v, zero);
-      if (out.f32) _mm512_storeu_ps(out.f32 + j + 16 * q, r);
+      if (out.f32) _mm512_storeu_ps(out.f32 + at, r);
       if (out.bf16 && bf16_ok) {
-        _mm256_storeu_si256(reinterpret_cast<__m256i*>(out.bf16 + j + 16 * q),
+        _mm256_storeu_si256(reinterpret_cast<__m256i*>(out.bf16 + at),
                             reinterpret_cast<__m256i>(_mm512_cvtneps_pbh(r)));
       } else if (out.bf16) {
-        for (int b = 0; b < 16; ++b)
-          out.bf16[j + 16 * q + b] = to_bf16(std::max(x[j + 16 * q + b], 0.0f));
+        alignas(64) float rect[16];
+        _mm512_store_ps(rect, r);
+        for (int b = 0; b < 16; ++b) out.bf16[at + b] = to_bf16(rect[b]);
       }
     }
     if (words) words[j / 64] = w;
   }
-  pack_range(x, out, full, units, words);
+  pack_range(in, out, full, units, words);
 }
 
 }  // namespace
 
-void relu_sign_pack(const float* src, ReluOutput out, std::int64_t n_images, std::int64_t units,
+void relu_sign_pack(const float* src, ChannelAffine affine, const Planes& t, ReluOutput out,
                     std::uint64_t* words, std::int64_t word_stride) {
   static const bool avx512 = __builtin_cpu_supports("avx512f");
   static const bool bf16_ok = __builtin_cpu_supports("avx512bf16");
+  const std::int64_t units = t.per_image();
 #pragma omp parallel for schedule(static)
-  for (std::int64_t i = 0; i < n_images; ++i) {
+  for (std::int64_t i = 0; i < t.images; ++i) {
+    const ImageInput in{src + i * units, affine, t.plane_len};
     const ReluOutput o{out.f32 ? out.f32 + i * units : nullptr,
                        out.bf16 ? out.bf16 + i * units : nullptr};
     std::uint64_t* w = words ? words + i * word_stride : nullptr;
-    if (avx512) {
-      pack_avx512(src + i * units, o, units, w, bf16_ok);
+    if (avx512 && affine && t.plane_len % kLanes == 0) {
+      pack_avx512<true>(in, o, units, w, bf16_ok);
+    } else if (avx512 && !affine) {
+      pack_avx512<false>(in, o, units, w, bf16_ok);
     } else {
-      pack_range(src + i * units, o, 0, units, w);
+      pack_range(in, o, 0, units, w);
     }
   }
 }

@@ -1,10 +1,12 @@
 // The fused ReLU + sign capture: one pass over a tensor writes max(x, 0) (when the output is
 // needed, as f32 or bf16) and packs (x > 0) into 64-bit words per image (when the ReLU is a
-// counted site). Strict comparison: 0, -0 and NaN give 0. Works for any layout whose
-// outermost dimension is the image (nchw, nChw16c, ...).
+// counted site). Strict comparison: 0, -0 and NaN give 0. The input may be a batch norm left
+// unapplied (planes.h), normalised here as it is read.
 #pragma once
 
 #include <cstdint>
+
+#include "engine/planes.h"
 
 namespace naswot::engine {
 
@@ -13,9 +15,11 @@ struct ReluOutput {
   std::uint16_t* bf16 = nullptr;  // max(x, 0) rounded to bf16 (nearest even); at most one set
 };
 
-// For each image i: words[i*word_stride + k] bit b = (src[i*units + 64k + b] > 0), bits past
-// `units` are 0 (skipped when words is null); and the rectified output as `out` says.
-void relu_sign_pack(const float* src, ReluOutput out, std::int64_t n_images, std::int64_t units,
+// With v = src, or fma(src, scale, shift) per channel when `affine` is set, and
+// units = t.per_image(): for each image i, words[i*word_stride + k] bit b =
+// (v[i*units + 64k + b] > 0), bits past `units` 0 (skipped when words is null); and max(v, 0)
+// as `out` says. Fast path: no affine, or t.plane_len % 16 == 0 (other planes go scalar).
+void relu_sign_pack(const float* src, ChannelAffine affine, const Planes& t, ReluOutput out,
                     std::uint64_t* words, std::int64_t word_stride);
 
 }  // namespace naswot::engine

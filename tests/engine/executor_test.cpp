@@ -252,6 +252,36 @@ TEST(Executor, SmallNetworkMatchesNaive) {
   expect_matches_naive(std::move(b).finish(b.linear(b.global_avg_pool(top), 1, true)));
 }
 
+TEST(Executor, LazyBatchNormGivesTheMaterialisedCodes) {
+  // Batch norms read only by sums and ReLUs are applied by those consumers (no buffer of
+  // their own): the codes must equal a plan that materialises every batch norm
+  // (keep_all_buffers), bit for bit, since both apply the same affine with the same fma. The
+  // graph also makes other buffers live between each batch norm and its consumers, so a
+  // convolution output freed at the batch norm instead of at its last reader is overwritten.
+  // Channel counts put the tensors in nChw16c, nChw8c and nchw (plane 7x7: materialised).
+  for (const std::int64_t c : {16, 8, 5}) {
+    SCOPED_TRACE(::testing::Message() << "C=" << c);
+    GraphBuilder b;
+    const NodeId x = b.relu(b.conv(b.input({3, 3, 7, 7}), c, square(3, 1, 1)), 1);
+    const NodeId bn1 = b.batch_norm(b.conv(x, c, square(3, 1, 1)));
+    const NodeId bn2 = b.batch_norm(b.conv(x, c, square(1, 1, 0)));
+    const NodeId other = b.relu(b.conv(x, c, square(3, 1, 1)), 0);  // allocated after both
+    const NodeId s1 = b.add(std::vector<NodeId>{other, bn1, bn2});
+    const NodeId r1 = b.relu(s1, 1);
+    const NodeId r2 = b.relu(bn2, 2);  // a batch norm read by a sum and a counted ReLU
+    const NodeId top = b.relu(b.add(std::vector<NodeId>{r1, r2}), 1);
+    const Graph g = std::move(b).finish(top);
+    const Tensor batch = gaussian(3, 3, 7, 7, 8);
+    Executor ex;
+    SignCodes lazy, kept;
+    ex.run(ex.prepare(g), batch, kWeightSeed, lazy);
+    ex.run(ex.prepare(g, {.keep_all_buffers = true}), batch, kWeightSeed, kept);
+    ASSERT_EQ(lazy.blocks.size(), kept.blocks.size());
+    for (std::size_t k = 0; k < lazy.blocks.size(); ++k)
+      EXPECT_EQ(lazy.blocks[k].words, kept.blocks[k].words) << "block " << k;
+  }
+}
+
 TEST(Executor, SecondPrepareOfSameShapesCreatesNoPrimitives) {
   auto build = [] {
     GraphBuilder b;
@@ -266,7 +296,7 @@ TEST(Executor, SecondPrepareOfSameShapesCreatesNoPrimitives) {
   EXPECT_EQ(ex.n_cached_primitives(), 0);
   const Plan p1 = ex.prepare(build());
   const std::int64_t cached = ex.n_cached_primitives();
-  EXPECT_EQ(cached, 6);  // 2 convs, batch norm, max pool, global pool, linear (sums: own kernel)
+  EXPECT_EQ(cached, 5);  // 2 convs, max pool, global pool, linear (sums, batch norm: own kernels)
   const std::int64_t arena = ex.arena_bytes();
   const Plan p2 = ex.prepare(build());
   EXPECT_EQ(ex.n_cached_primitives(), cached);
