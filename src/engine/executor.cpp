@@ -450,8 +450,7 @@ double kaiming_bound(std::int64_t fan_in) {
 }
 
 void fill_uniform(Rng& rng, float* out, std::int64_t count, double bound) {
-  const auto lo = static_cast<float>(-bound), hi = static_cast<float>(bound);
-  for (std::int64_t k = 0; k < count; ++k) out[k] = rng.uniform(lo, hi);
+  rng.fill_uniform(out, count, static_cast<float>(-bound), static_cast<float>(bound));
 }
 
 // The explicit normal inits (WeightInit): weights N(0, std) from the node's own stream, so they

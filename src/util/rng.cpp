@@ -25,9 +25,22 @@ std::int64_t Rng::below(std::int64_t n) {
   }
 }
 
+namespace {
+// torch's uniform_ for float: 24 random bits scaled to [0, 1), then a + u * (b - a) in double.
+float uniform_from(std::uint32_t bits, double a, double span) {
+  const double u = static_cast<double>(bits & 0xFFFFFFu) * 0x1p-24;
+  return static_cast<float>(a + u * span);
+}
+}  // namespace
+
 float Rng::uniform(float a, float b) {
-  const double u = static_cast<double>(next_u32() & 0xFFFFFFu) * std::ldexp(1.0, -24);
-  return static_cast<float>(a + u * (static_cast<double>(b) - a));
+  return uniform_from(next_u32(), a, static_cast<double>(b) - a);
+}
+
+void Rng::fill_uniform(float* out, std::int64_t n, float a, float b) {
+  const double span = static_cast<double>(b) - a;
+  for (std::int64_t k = 0; k < n; ++k)
+    out[k] = uniform_from(static_cast<std::uint32_t>(mt_()), a, span);
 }
 
 float Rng::normal() {

@@ -26,6 +26,10 @@ class Rng {
   // Uniform float in [a, b), as torch's CPU uniform_(a, b) for float32 tensors.
   float uniform(float a, float b);
 
+  // out[k] = uniform(a, b) for k < n, in order (one call, so the generator's loop is inlined:
+  // how conv weights are drawn).
+  void fill_uniform(float* out, std::int64_t n, float a, float b);
+
   // Standard normal float (Box-Muller in double). Not bit-compatible with torch's normal_.
   float normal();
 
