@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "engine/planes.h"
+#include "engine/sign_pack.h"
 #include "engine/tensor_add.h"
 
 namespace {
@@ -40,6 +41,34 @@ void BM_AddKernel3(benchmark::State& state) {
 }
 BENCHMARK(BM_AddKernel3)
     ->ArgsProduct({{1, 2}, {0, 2}})
+    ->UseRealTime()
+    ->Unit(benchmark::kMillisecond);
+
+// The sum of three terms (two unapplied batch norms) and then the counted ReLU writing bf16 for
+// convolutions: argument 1 = 0 runs add_tensors then relu_sign_pack, 1 the fused kernel.
+void BM_AddThenRelu(benchmark::State& state) {
+  omp_set_num_threads(static_cast<int>(state.range(0)));
+  Tensors t;
+  const std::vector<float> scale(16, 0.5f), shift(16, -1.0f);
+  const naswot::engine::ChannelAffine bn{scale.data(), shift.data()};
+  const naswot::engine::AddTerm terms[] = {{t.a.data(), bn}, {t.b.data(), bn}, {t.c.data(), {}}};
+  std::vector<std::uint16_t> relu(kCount);
+  const std::int64_t stride = kPlanes.per_image() / 64;
+  std::vector<std::uint64_t> words(static_cast<size_t>(kN * stride));
+  for (auto _ : state) {
+    if (state.range(1) == 0) {
+      naswot::engine::add_tensors(terms, t.dst.data(), kPlanes);
+      naswot::engine::relu_sign_pack(t.dst.data(), {}, kPlanes, {.bf16 = relu.data()}, words.data(),
+                                     stride);
+    } else {
+      naswot::engine::add_relu_sign_pack(terms, kPlanes, nullptr, {.bf16 = relu.data()},
+                                         words.data(), stride);
+    }
+    benchmark::DoNotOptimize(words.data());
+  }
+}
+BENCHMARK(BM_AddThenRelu)
+    ->ArgsProduct({{1, 2}, {0, 1}})
     ->UseRealTime()
     ->Unit(benchmark::kMillisecond);
 

@@ -73,7 +73,9 @@ struct Step {
   std::vector<AddTerm> terms;
   // kRelu (src_affine as above), and our own batch norm (affine: where it writes its patterns)
   std::size_t src_offset = 0, src_affine = kNoAffine, affine = kNoAffine;
-  Planes planes;  // kAdd, kRelu, kBatchNorm: the layout our kernels see
+  Planes planes;           // kAdd, kRelu, kBatchNorm: the layout our kernels see
+  NodeId fused_relu = -1;  // kAdd: the ReLU of this sum, run by this step (add_relu_sign_pack)
+  bool in_sum = false;     // kRelu: run by its input's kAdd step
   bool zero_input = false;
   std::int64_t units = 0, block = -1, word_offset = 0;
   // kConv / kLinear weights
@@ -282,6 +284,22 @@ Plan Executor::prepare(const Graph& g, const PrepareOptions& options) {
     pattern_total += pattern_bytes(t);
   }
   if (impl_->bn_scratch.size() < bn_scratch) impl_->bn_scratch.resize(bn_scratch);
+
+  // A ReLU of a sum runs inside the sum's step, while each piece of the sum is in cache; the sum
+  // gets a buffer only if something else reads it, and the ReLU's buffer is placed with the
+  // sum's (it is written then).
+  std::vector<NodeId> fused_relu(static_cast<size_t>(n_nodes), -1);
+  std::vector<bool> placed_early(static_cast<size_t>(n_nodes), false);
+  for (std::int64_t i = 0; i < n_nodes && !options.keep_all_buffers; ++i) {
+    const Node& n = g.nodes[static_cast<size_t>(i)];
+    if (n.op != Op::kRelu || n.inputs.empty() || g[n.inputs[0]].op != Op::kAdd) continue;
+    const NodeId sum = n.inputs[0];
+    const auto& uses = consumers[static_cast<size_t>(sum)];
+    if (fused_relu[static_cast<size_t>(sum)] >= 0) continue;  // an unmerged second ReLU
+    fused_relu[static_cast<size_t>(sum)] = static_cast<NodeId>(i);
+    if (sum != g.output && std::all_of(uses.begin(), uses.end(), [&](NodeId u) { return u == i; }))
+      last_use[static_cast<size_t>(sum)] = -1;
+  }
   std::size_t next_pattern = 0;
 
   auto precision_of = [&](const Node& n) {
@@ -301,13 +319,25 @@ Plan Executor::prepare(const Graph& g, const PrepareOptions& options) {
       p.input_md = dst_md;
     }
     s.has_dst = last_use[static_cast<size_t>(i)] >= 0 || n.op == Op::kInput;
+    auto place = [&](NodeId id) {
+      const std::size_t at =
+          placer.place(aligned(p.node_md[static_cast<size_t>(id)].get_size()), i,
+                       std::max<std::int64_t>(last_use[static_cast<size_t>(id)], id));
+      p.node_offset[static_cast<size_t>(id)] = at;
+      p.node_has_buffer[static_cast<size_t>(id)] = true;
+    };
     if (s.has_dst) {
       s.dst_bytes = dst_md.get_size();
-      s.dst_offset =
-          placer.place(aligned(s.dst_bytes), i, std::max(last_use[static_cast<size_t>(i)], i));
-      p.node_offset[static_cast<size_t>(i)] = s.dst_offset;
-      p.node_has_buffer[static_cast<size_t>(i)] = true;
+      if (!placed_early[static_cast<size_t>(i)]) place(s.node);
+      s.dst_offset = p.node_offset[static_cast<size_t>(i)];
     }
+    s.fused_relu = fused_relu[static_cast<size_t>(i)];
+    if (s.fused_relu >= 0 && last_use[static_cast<size_t>(s.fused_relu)] >= 0) {
+      place(s.fused_relu);
+      placed_early[static_cast<size_t>(s.fused_relu)] = true;
+    }
+    s.in_sum = n.op == Op::kRelu && !n.inputs.empty() &&
+               fused_relu[static_cast<size_t>(n.inputs[0])] == static_cast<NodeId>(i);
     auto bind_arg = [&](int arg, const memory::desc& md, std::size_t offset) {
       s.args.push_back({arg, memory(md, impl_->eng, nullptr), offset});
     };
@@ -509,6 +539,16 @@ void Executor::run(const Plan& plan, const Tensor& batch, std::uint64_t weight_s
     const auto* scale = reinterpret_cast<const float*>(base + p.patterns_offset + offset);
     return ChannelAffine{scale, scale + t.planes * 16};
   };
+  // Where a ReLU step writes its rectified output (bf16 when only convolutions read it).
+  auto relu_output = [&](const Step& s) {
+    ReluOutput out;
+    if (s.has_dst && p.bf16_out[static_cast<size_t>(s.node)]) {
+      out.bf16 = reinterpret_cast<std::uint16_t*>(base + s.dst_offset);
+    } else if (s.has_dst) {
+      out.f32 = reinterpret_cast<float*>(base + s.dst_offset);
+    }
+    return out;
+  };
   Rng rng(weight_seed);
   std::int64_t drawn = 0;
   for (Step& s : p.steps) {
@@ -544,16 +584,20 @@ void Executor::run(const Plan& plan, const Tensor& batch, std::uint64_t weight_s
           s.terms[k] = {reinterpret_cast<const float*>(base + s.src_offsets[k]),
                         affine_at(s.src_affines[k], s.planes)};
         }
-        add_tensors(s.terms, reinterpret_cast<float*>(base + s.dst_offset), s.planes);
+        auto* sum = s.has_dst ? reinterpret_cast<float*>(base + s.dst_offset) : nullptr;
+        if (s.fused_relu < 0) {
+          add_tensors(s.terms, sum, s.planes);
+          break;
+        }
+        const Step& r = p.steps[static_cast<size_t>(s.fused_relu)];
+        BitMatrix* m = r.block >= 0 ? &codes.blocks[static_cast<size_t>(r.block)] : nullptr;
+        add_relu_sign_pack(s.terms, s.planes, sum, relu_output(r),
+                           m ? m->words.data() + r.word_offset : nullptr, m ? m->words_per_row : 0);
         break;
       }
       case Op::kRelu: {
-        ReluOutput out;
-        if (s.has_dst && p.bf16_out[static_cast<size_t>(s.node)]) {
-          out.bf16 = reinterpret_cast<std::uint16_t*>(base + s.dst_offset);
-        } else if (s.has_dst) {
-          out.f32 = reinterpret_cast<float*>(base + s.dst_offset);
-        }
+        if (s.in_sum) break;
+        const ReluOutput out = relu_output(s);
         BitMatrix* m = s.block >= 0 ? &codes.blocks[static_cast<size_t>(s.block)] : nullptr;
         if (s.zero_input) {  // all bits 0, output 0
           if (s.has_dst) std::memset(base + s.dst_offset, 0, s.dst_bytes);

@@ -113,3 +113,32 @@ void relu_sign_pack(const float* src, ChannelAffine affine, const Planes& t, Rel
 }
 
 }  // namespace naswot::engine
+
+namespace naswot::engine {
+
+void add_relu_sign_pack(std::span<const AddTerm> terms, const Planes& t, float* sum, ReluOutput out,
+                        std::uint64_t* words, std::int64_t word_stride) {
+  static const bool avx512 = __builtin_cpu_supports("avx512f");
+  static const bool bf16_ok = __builtin_cpu_supports("avx512bf16");
+  constexpr std::int64_t kPiece = 2048;  // a multiple of 64: pieces fill whole sign words
+  const std::int64_t units = t.per_image();
+#pragma omp parallel for schedule(static)
+  for (std::int64_t i = 0; i < t.images; ++i) {
+    alignas(64) float local[kPiece];
+    for (std::int64_t begin = 0; begin < units; begin += kPiece) {
+      const std::int64_t at = i * units + begin, len = std::min(kPiece, units - begin);
+      float* piece = sum ? sum + at : local;
+      sum_range(terms, t, at, len, piece);
+      const ImageInput in{piece, {}, t.plane_len};
+      const ReluOutput o{out.f32 ? out.f32 + at : nullptr, out.bf16 ? out.bf16 + at : nullptr};
+      std::uint64_t* w = words ? words + i * word_stride + begin / 64 : nullptr;
+      if (avx512) {
+        pack_avx512<false>(in, o, len, w, bf16_ok);
+      } else {
+        pack_range(in, o, 0, len, w);
+      }
+    }
+  }
+}
+
+}  // namespace naswot::engine

@@ -5,8 +5,10 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 
 #include "engine/planes.h"
+#include "engine/tensor_add.h"
 
 namespace naswot::engine {
 
@@ -21,5 +23,11 @@ struct ReluOutput {
 // as `out` says. Fast path: no affine, or t.plane_len % 16 == 0 (other planes go scalar).
 void relu_sign_pack(const float* src, ChannelAffine affine, const Planes& t, ReluOutput out,
                     std::uint64_t* words, std::int64_t word_stride);
+
+// A sum (add_tensors' terms) followed by relu_sign_pack of it, in one pass: each image is summed
+// in cache-sized pieces that are rectified and packed while still in L1, so the sum is never
+// read back from memory, and written only when `sum` is not null (something else reads it).
+void add_relu_sign_pack(std::span<const AddTerm> terms, const Planes& t, float* sum, ReluOutput out,
+                        std::uint64_t* words, std::int64_t word_stride);
 
 }  // namespace naswot::engine

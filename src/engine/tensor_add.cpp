@@ -41,6 +41,9 @@ void add_term(const float* __restrict x, ChannelAffine a, float* __restrict out,
   for (; j < len; ++j) out[j] += std::fma(x[j], sc[j % kLanes], sh[j % kLanes]);
 }
 
+// The patterns of `plane`. Used from any offset o in the plane that is a multiple of cb (range
+// starts are multiples of cb, and so are plane starts): a pattern's lanes repeat every cb, so
+// lane (o + l) % 16 holds the same values as lane l.
 ChannelAffine plane_affine(ChannelAffine a, std::int64_t plane) {
   if (!a) return a;
   return {a.scale + plane * kLanes, a.shift + plane * kLanes};
@@ -48,21 +51,29 @@ ChannelAffine plane_affine(ChannelAffine a, std::int64_t plane) {
 
 }  // namespace
 
-void add_tensors(std::span<const AddTerm> terms, float* dst, const Planes& layout) {
-  // Plain sums ignore channels: one run, cut into equal chunks however small the planes are.
+void sum_range(std::span<const AddTerm> terms, const Planes& t, std::int64_t begin,
+               std::int64_t len, float* out) {
   const bool plain = std::none_of(terms.begin(), terms.end(),
                                   [](const AddTerm& a) { return static_cast<bool>(a.affine); });
-  const Planes t = plain ? Planes{1, 1, layout.images * layout.per_image(), 1} : layout;
-  const std::int64_t chunks_per_plane = (t.plane_len + kChunk - 1) / kChunk;
-  const std::int64_t n_chunks = t.images * t.planes * chunks_per_plane;
+  // Plain sums ignore channels; with an affine, cut the range where planes change.
+  for (std::int64_t at = begin; at < begin + len;) {
+    const std::int64_t run = at / t.plane_len, plane = run % t.planes;
+    const std::int64_t end = plain ? begin + len : std::min(begin + len, (run + 1) * t.plane_len);
+    float* dst = out + (at - begin);
+    set_term(terms[0].x + at, plane_affine(terms[0].affine, plane), dst, end - at);
+    for (std::size_t k = 1; k < terms.size(); ++k)
+      add_term(terms[k].x + at, plane_affine(terms[k].affine, plane), dst, end - at);
+    at = end;
+  }
+}
+
+void add_tensors(std::span<const AddTerm> terms, float* dst, const Planes& t) {
+  const std::int64_t count = t.images * t.per_image();
+  const std::int64_t n_chunks = (count + kChunk - 1) / kChunk;
 #pragma omp parallel for schedule(static)
   for (std::int64_t c = 0; c < n_chunks; ++c) {
-    const std::int64_t run = c / chunks_per_plane, plane = run % t.planes;
-    const std::int64_t begin = run * t.plane_len + (c % chunks_per_plane) * kChunk;
-    const std::int64_t len = std::min(kChunk, (run + 1) * t.plane_len - begin);
-    set_term(terms[0].x + begin, plane_affine(terms[0].affine, plane), dst + begin, len);
-    for (std::size_t k = 1; k < terms.size(); ++k)
-      add_term(terms[k].x + begin, plane_affine(terms[k].affine, plane), dst + begin, len);
+    const std::int64_t begin = c * kChunk;
+    sum_range(terms, t, begin, std::min(kChunk, count - begin), dst + begin);
   }
 }
 

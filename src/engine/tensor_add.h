@@ -22,4 +22,9 @@ struct AddTerm {
 // overlap any term.
 void add_tensors(std::span<const AddTerm> terms, float* dst, const Planes& t);
 
+// Elements [begin, begin + len) of the flattened sum, into out[0, len), on the calling thread
+// (what add_tensors runs per chunk). REQUIRES: as add_tensors, and begin % t.cb == 0.
+void sum_range(std::span<const AddTerm> terms, const Planes& t, std::int64_t begin,
+               std::int64_t len, float* out);
+
 }  // namespace naswot::engine

@@ -252,9 +252,10 @@ TEST(Executor, SmallNetworkMatchesNaive) {
   expect_matches_naive(std::move(b).finish(b.linear(b.global_avg_pool(top), 1, true)));
 }
 
-TEST(Executor, LazyBatchNormGivesTheMaterialisedCodes) {
+TEST(Executor, FusedKernelsGiveTheUnfusedCodes) {
   // Batch norms read only by sums and ReLUs are applied by those consumers (no buffer of
-  // their own): the codes must equal a plan that materialises every batch norm
+  // their own), and a ReLU of a sum runs inside the sum's step (the sum has a buffer only when
+  // something else reads it): the codes must equal a plan that runs every node on its own
   // (keep_all_buffers), bit for bit, since both apply the same affine with the same fma. The
   // graph also makes other buffers live between each batch norm and its consumers, so a
   // convolution output freed at the batch norm instead of at its last reader is overwritten.
@@ -269,7 +270,8 @@ TEST(Executor, LazyBatchNormGivesTheMaterialisedCodes) {
     const NodeId s1 = b.add(std::vector<NodeId>{other, bn1, bn2});
     const NodeId r1 = b.relu(s1, 1);
     const NodeId r2 = b.relu(bn2, 2);  // a batch norm read by a sum and a counted ReLU
-    const NodeId top = b.relu(b.add(std::vector<NodeId>{r1, r2}), 1);
+    const NodeId pooled = b.avg_pool(s1, square(3, 1, 1));  // the sum is read raw as well
+    const NodeId top = b.relu(b.add(std::vector<NodeId>{r1, r2, pooled}), 1);
     const Graph g = std::move(b).finish(top);
     const Tensor batch = gaussian(3, 3, 7, 7, 8);
     Executor ex;

@@ -33,6 +33,7 @@ const Case kCases[] = {
     {planes(2, 24, 3 * 3, 8), "nChw8c 3x3 (plane 72)"},
     {planes(3, 5, 6 * 6, 1), "nchw 6x6 (plane 36)"},
     {planes(2, 3, 8 * 8, 1), "nchw 8x8 (plane 64)"},
+    {planes(2, 3, 45 * 45, 1), "nchw 45x45 (2048-float chunks end inside planes)"},
 };
 
 std::int64_t channel_of(const Planes& t, std::int64_t index) {  // index within the tensor
@@ -152,6 +153,31 @@ TEST(SignPackKernel, NormalisesItsInputBeforeTheReluAndTheSigns) {
     const double frac = static_cast<double>(on) / static_cast<double>(t.images * units);
     EXPECT_GT(frac, 0.3);
     EXPECT_LT(frac, 0.7);
+  }
+}
+
+TEST(SignPackKernel, FusedWithTheSumGivesTheSumThenTheRelu) {
+  for (const Case& k : kCases) {
+    SCOPED_TRACE(k.name);
+    const Planes& t = k.t;
+    const std::vector<float> a = gaussian(t, 0.5, 8), b = gaussian(t, 0.0, 9);
+    const Affine bn = batch_norm(a, t);
+    const AddTerm terms[] = {{a.data(), bn.view()}, {b.data(), {}}};
+    const std::int64_t stride = (t.per_image() + 63) / 64;
+    std::vector<float> want_sum(a.size()), want_relu(a.size());
+    std::vector<std::uint64_t> want_words(static_cast<size_t>(t.images * stride));
+    add_tensors(terms, want_sum.data(), t);
+    relu_sign_pack(want_sum.data(), {}, t, {.f32 = want_relu.data()}, want_words.data(), stride);
+    for (const bool keep_sum : {false, true}) {
+      std::vector<float> sum(a.size(), -7.0f), relu(a.size());
+      std::vector<std::uint64_t> words(want_words.size());
+      add_relu_sign_pack(terms, t, keep_sum ? sum.data() : nullptr, {.f32 = relu.data()},
+                         words.data(), stride);
+      EXPECT_EQ(relu, want_relu) << "keep_sum " << keep_sum;
+      EXPECT_EQ(words, want_words) << "keep_sum " << keep_sum;
+      if (keep_sum) EXPECT_EQ(sum, want_sum);
+      if (!keep_sum) EXPECT_EQ(sum, std::vector<float>(a.size(), -7.0f));  // untouched
+    }
   }
 }
 
