@@ -72,6 +72,40 @@ BENCHMARK(BM_AddThenRelu)
     ->UseRealTime()
     ->Unit(benchmark::kMillisecond);
 
+// NB201's avg_pool_3x3 edge into a sum: oneDNN's pooling writing the pooled tensor then our
+// add (argument 1 = 0), against the pooled term computed inside the add (1).
+void BM_PoolIntoSum(benchmark::State& state) {
+  omp_set_num_threads(static_cast<int>(state.range(0)));
+  Tensors t;
+  dnnl::engine eng(dnnl::engine::kind::cpu, 0);
+  dnnl::stream strm(eng);
+  const dnnl::memory::desc md({kN, kC, kH, kW}, dnnl::memory::data_type::f32,
+                              dnnl::memory::format_tag::nChw16c);
+  dnnl::pooling_v2_forward::desc d(dnnl::prop_kind::forward_inference,
+                                   dnnl::algorithm::pooling_avg_exclude_padding, md, md, {1, 1},
+                                   {3, 3}, {0, 0}, {1, 1}, {1, 1});
+  dnnl::pooling_v2_forward pool(dnnl::pooling_v2_forward::primitive_desc(d, eng));
+  dnnl::memory a(md, eng, t.a.data()), pooled(md, eng, t.c.data());
+  naswot::engine::Planes planes = kPlanes;
+  planes.width = kW;
+  for (auto _ : state) {
+    if (state.range(1) == 0) {
+      pool.execute(strm, {{DNNL_ARG_SRC, a}, {DNNL_ARG_DST, pooled}});
+      strm.wait();
+      const naswot::engine::AddTerm terms[] = {{t.b.data(), {}}, {t.c.data(), {}}};
+      naswot::engine::add_tensors(terms, t.dst.data(), planes);
+    } else {
+      const naswot::engine::AddTerm terms[] = {{t.b.data(), {}}, {t.a.data(), {}, true}};
+      naswot::engine::add_tensors(terms, t.dst.data(), planes);
+    }
+    benchmark::DoNotOptimize(t.dst.data());
+  }
+}
+BENCHMARK(BM_PoolIntoSum)
+    ->ArgsProduct({{1, 2}, {0, 1}})
+    ->UseRealTime()
+    ->Unit(benchmark::kMillisecond);
+
 void BM_OneDnnSum3(benchmark::State& state) {
   omp_set_num_threads(static_cast<int>(state.range(0)));
   Tensors t;

@@ -10,6 +10,7 @@ namespace naswot::engine {
 
 struct Planes {
   std::int64_t images = 0, planes = 0, plane_len = 0, cb = 1;
+  std::int64_t width = 0;  // W, when a kernel needs rows (a pooled add term); 0: not given
   [[nodiscard]] std::int64_t channels() const { return planes * cb; }
   [[nodiscard]] std::int64_t per_image() const { return planes * plane_len; }
   [[nodiscard]] std::int64_t positions() const { return plane_len / cb; }  // H * W

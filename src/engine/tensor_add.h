@@ -16,10 +16,13 @@ namespace naswot::engine {
 struct AddTerm {
   const float* x = nullptr;
   ChannelAffine affine;  // identity when null
+  // The term is avg_pool(x) over 3x3 windows, stride 1, padding 1 not counted in the divisor
+  // (NB201's avg_pool_3x3), computed here instead of by a pooling pass that writes it out.
+  bool avg_pool_3x3 = false;
 };
 
-// Every tensor is laid out as t. REQUIRES: terms.size() >= 1; 16 % t.cb == 0; dst may not
-// overlap any term.
+// Every tensor is laid out as t. REQUIRES: terms.size() >= 1; 16 % t.cb == 0; a pooled term
+// has no affine, t.cb == 16 and t.width > 0; dst may not overlap any term.
 void add_tensors(std::span<const AddTerm> terms, float* dst, const Planes& t);
 
 // Elements [begin, begin + len) of the flattened sum, into out[0, len), on the calling thread

@@ -181,5 +181,43 @@ TEST(SignPackKernel, FusedWithTheSumGivesTheSumThenTheRelu) {
   }
 }
 
+TEST(AddKernel, PoolsA3x3TermExcludingPadding) {
+  // nChw16c planes of h x w; 13x11 planes span more than one 2048-float chunk, so chunks start
+  // inside rows; 1-wide and 1-high planes have only edge windows.
+  for (const auto [h, w] :
+       {std::pair<std::int64_t, std::int64_t>{13, 11}, {4, 4}, {1, 5}, {6, 1}}) {
+    SCOPED_TRACE(::testing::Message() << h << "x" << w);
+    Planes t = planes(2, 32, h * w, 16);
+    t.width = w;
+    const std::vector<float> x = gaussian(t, 0.0, 10), y = gaussian(t, 1.0, 11);
+    auto pooled = [&](std::size_t at) {  // naive mean over the valid window, in double
+      const std::int64_t run = static_cast<std::int64_t>(at) / t.plane_len;
+      const std::int64_t e = static_cast<std::int64_t>(at) % t.plane_len;
+      const std::int64_t pos = e / 16, lane = e % 16, r = pos / w, c = pos % w;
+      double sum = 0.0;
+      int count = 0;
+      for (std::int64_t rr = r - 1; rr <= r + 1; ++rr) {
+        for (std::int64_t cc = c - 1; cc <= c + 1; ++cc) {
+          if (rr < 0 || rr >= h || cc < 0 || cc >= w) continue;
+          sum += x[static_cast<size_t>(run * t.plane_len + (rr * w + cc) * 16 + lane)];
+          ++count;
+        }
+      }
+      return sum / count;
+    };
+    for (const bool first : {true, false}) {  // the pooled term sets or adds
+      const AddTerm pool{x.data(), {}, true}, plain{y.data(), {}};
+      const std::vector<AddTerm> terms =
+          first ? std::vector<AddTerm>{pool, plain} : std::vector<AddTerm>{plain, pool};
+      std::vector<float> dst(x.size());
+      add_tensors(terms, dst.data(), t);
+      for (std::size_t i = 0; i < x.size(); ++i) {
+        const double want = pooled(i) + y[i];
+        ASSERT_NEAR(dst[i], want, 1e-5 * (1 + std::abs(want))) << "element " << i;
+      }
+    }
+  }
+}
+
 }  // namespace
 }  // namespace naswot::engine
