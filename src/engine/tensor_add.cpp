@@ -48,39 +48,73 @@ void add_term(const float* __restrict x, ChannelAffine a, float* __restrict out,
 // Separable: each column's sum over the valid rows, then three neighbouring column sums, then
 // times 1/count — about 5 vector loads per position instead of 9.
 
-// Sum of rows [y0, y1] of column x.
-__attribute__((target("avx512f"))) inline __m512 column_sum(const float* plane, std::int64_t width,
-                                                            std::int64_t y0, std::int64_t y1,
+// Sum of kRows rows, `stride` floats apart, of column x (from the top row `top`).
+template <int kRows>
+__attribute__((target("avx512f"))) inline __m512 column_sum(const float* top, std::int64_t stride,
                                                             std::int64_t x) {
-  __m512 v = _mm512_loadu_ps(plane + (y0 * width + x) * kLanes);
-  for (std::int64_t y = y0 + 1; y <= y1; ++y)
-    v = _mm512_add_ps(v, _mm512_loadu_ps(plane + (y * width + x) * kLanes));
+  __m512 v = _mm512_loadu_ps(top + x * kLanes);
+  if constexpr (kRows > 1) v = _mm512_add_ps(v, _mm512_loadu_ps(top + stride + x * kLanes));
+  if constexpr (kRows > 2) v = _mm512_add_ps(v, _mm512_loadu_ps(top + 2 * stride + x * kLanes));
   return v;
+}
+
+// Positions [first, last) of one output row whose window covers kRows input rows from `top`.
+template <bool kSet, int kRows>
+__attribute__((target("avx512f"))) void pool_row_avx512(const float* top, std::int64_t width,
+                                                        std::int64_t first, std::int64_t last,
+                                                        float* out) {
+  const std::int64_t stride = width * kLanes;
+  const __m512 zero = _mm512_setzero_ps();
+  auto emit = [ out, first ](std::int64_t w, __m512 r) __attribute__((target("avx512f"))) {
+    float* o = out + (w - first) * kLanes;
+    if constexpr (!kSet) r = _mm512_add_ps(r, _mm512_loadu_ps(o));
+    _mm512_storeu_ps(o, r);
+  };
+  __m512 prev = first > 0 ? column_sum<kRows>(top, stride, first - 1) : zero;
+  __m512 cur = column_sum<kRows>(top, stride, first);
+  std::int64_t w = first;
+  if (w == 0) {  // left edge: no left column
+    const __m512 next = width > 1 ? column_sum<kRows>(top, stride, 1) : zero;
+    const float cols = width > 1 ? 2.0f : 1.0f;
+    emit(0, _mm512_mul_ps(_mm512_add_ps(_mm512_add_ps(prev, cur), next),
+                          _mm512_set1_ps(1.0f / (kRows * cols))));
+    prev = cur;
+    cur = next;
+    ++w;
+  }
+  const __m512 interior = _mm512_set1_ps(1.0f / (kRows * 3.0f));
+  for (const std::int64_t end = std::min(last, width - 1); w < end; ++w) {
+    const __m512 next = column_sum<kRows>(top, stride, w + 1);
+    emit(w, _mm512_mul_ps(_mm512_add_ps(_mm512_add_ps(prev, cur), next), interior));
+    prev = cur;
+    cur = next;
+  }
+  if (w < last) {  // right edge (w == width - 1 > 0): no right column
+    emit(w, _mm512_mul_ps(_mm512_add_ps(_mm512_add_ps(prev, cur), zero),
+                          _mm512_set1_ps(1.0f / (kRows * 2.0f))));
+  }
 }
 
 template <bool kSet>
 __attribute__((target("avx512f"))) void pool_term_avx512(const float* plane, std::int64_t height,
                                                          std::int64_t width, std::int64_t p0,
                                                          std::int64_t p1, float* out) {
-  const __m512 zero = _mm512_setzero_ps();
   for (std::int64_t p = p0; p < p1;) {
     const std::int64_t h = p / width, first = p % width;
     const std::int64_t last = std::min(width, first + (p1 - p));
     const std::int64_t y0 = std::max<std::int64_t>(h - 1, 0), y1 = std::min(h + 1, height - 1);
-    const auto rows = static_cast<float>(y1 - y0 + 1);
-    __m512 prev = first > 0 ? column_sum(plane, width, y0, y1, first - 1) : zero;
-    __m512 cur = column_sum(plane, width, y0, y1, first);
+    const float* top = plane + y0 * width * kLanes;
     float* o = out + (p - p0) * kLanes;
-    for (std::int64_t w = first; w < last; ++w, o += kLanes) {
-      const bool right = w + 1 < width;
-      const __m512 next = right ? column_sum(plane, width, y0, y1, w + 1) : zero;
-      const auto cols = static_cast<float>(1 + (w > 0) + right);
-      __m512 r = _mm512_mul_ps(_mm512_add_ps(_mm512_add_ps(prev, cur), next),
-                               _mm512_set1_ps(1.0f / (rows * cols)));
-      if constexpr (!kSet) r = _mm512_add_ps(r, _mm512_loadu_ps(o));
-      _mm512_storeu_ps(o, r);
-      prev = cur;
-      cur = next;
+    switch (y1 - y0 + 1) {
+      case 3:
+        pool_row_avx512<kSet, 3>(top, width, first, last, o);
+        break;
+      case 2:
+        pool_row_avx512<kSet, 2>(top, width, first, last, o);
+        break;
+      default:
+        pool_row_avx512<kSet, 1>(top, width, first, last, o);
+        break;
     }
     p += last - first;
   }
