@@ -37,16 +37,60 @@ void lane_sums(const float* x, std::int64_t len, const float* center, double* ou
   }
 }
 
+// out1[l] += sum of (x[j] - shift[l]), out2[l] += sum of (x[j] - shift[l])^2, over
+// j = l (mod 16), j < len: both moments in one pass.
+void lane_moments(const float* x, std::int64_t len, const float* shift, double* out1,
+                  double* out2) {
+  for (std::int64_t begin = 0; begin < len; begin += kFlush) {
+    const std::int64_t end = std::min(len, begin + kFlush);
+    float s1[2][kLanes] = {}, s2[2][kLanes] = {};
+    std::int64_t j = begin;
+    for (; j + 2 * kLanes <= end; j += 2 * kLanes) {
+      for (int u = 0; u < 2; ++u) {
+        for (int l = 0; l < kLanes; ++l) {
+          const float d = x[j + u * kLanes + l] - shift[l];
+          s1[u][l] += d;
+          s2[u][l] += d * d;
+        }
+      }
+    }
+    for (; j < end; ++j) {
+      const float d = x[j] - shift[j % kLanes];
+      s1[0][j % kLanes] += d;
+      s2[0][j % kLanes] += d * d;
+    }
+    for (int l = 0; l < kLanes; ++l) {
+      out1[l] += s1[0][l] + s1[1][l];
+      out2[l] += s2[0][l] + s2[1][l];
+    }
+  }
+}
+
 // Mean and sum of squared deviations of each of the run's cb channels (lanes l = k mod cb
-// belong to channel k).
+// belong to channel k). One pass around a shift, each channel's value at the run's first
+// position: a sample of the channel, so the shifted sums do not cancel unless that sample is
+// far out in the tail, which is checked, and then a second pass around the mean decides.
 void run_stats(const float* x, const Planes& t, double* mean, double* m2) {
   const auto cb = static_cast<int>(t.cb);
   const auto count = static_cast<double>(t.positions());
-  double sums[kLanes] = {};
-  lane_sums<false>(x, t.plane_len, nullptr, sums);
-  for (int k = 0; k < cb; ++k) mean[k] = 0.0;
-  for (int l = 0; l < kLanes; ++l) mean[l % cb] += sums[l];
-  for (int k = 0; k < cb; ++k) mean[k] /= count;
+  float shift[kLanes];
+  for (int l = 0; l < kLanes; ++l) shift[l] = x[l % cb];
+  double s1[kLanes] = {}, s2[kLanes] = {};
+  lane_moments(x, t.plane_len, shift, s1, s2);
+  bool exact = true;
+  for (int k = 0; k < cb; ++k) {
+    double sum1 = 0.0, sum2 = 0.0;
+    for (int l = k; l < kLanes; l += cb) {
+      sum1 += s1[l];
+      sum2 += s2[l];
+    }
+    const double d = sum1 / count;
+    mean[k] = static_cast<double>(shift[k]) + d;
+    m2[k] = sum2 - sum1 * d;
+    // Squares around the shift are mostly count * d^2: too much cancellation for f32 sums.
+    exact = exact && count * d * d <= 64.0 * m2[k];
+  }
+  if (exact) return;
   float center[kLanes];
   for (int l = 0; l < kLanes; ++l) center[l] = static_cast<float>(mean[l % cb]);
   double squares[kLanes] = {};

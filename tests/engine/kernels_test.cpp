@@ -69,10 +69,19 @@ Affine batch_norm(const std::vector<float>& x, const Planes& t) {
 
 TEST(BatchNormKernel, MatchesDoublePrecisionStatistics) {
   for (const Case& k : kCases) {
-    for (const double offset : {0.0, 1000.0}) {
-      SCOPED_TRACE(::testing::Message() << k.name << ", mean offset " << offset);
+    // Standard normal; mean 1000; and a tight run (sd 0.001) whose first position, where the
+    // kernel takes its shift from, sits 1000 sd away (shifted sums would cancel).
+    for (const int variant : {0, 1, 2}) {
+      SCOPED_TRACE(::testing::Message() << k.name << ", variant " << variant);
       const Planes& t = k.t;
-      const std::vector<float> x = gaussian(t, offset, 3);
+      std::vector<float> x = gaussian(t, variant == 0 ? 0.0 : 1000.0, 3);
+      if (variant == 2) {
+        for (float& v : x) v = 1000.0f + (v - 1000.0f) * 1e-3f;
+        for (std::int64_t r = 0; r < t.images * t.planes; ++r) {
+          for (std::int64_t l = 0; l < t.cb; ++l)
+            x[static_cast<size_t>(r * t.plane_len + l)] += 1.0f;
+        }
+      }
       const Affine a = batch_norm(x, t);
       std::vector<double> sum(static_cast<size_t>(t.channels())), sq(sum.size());
       for (std::size_t i = 0; i < x.size(); ++i)
