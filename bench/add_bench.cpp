@@ -8,6 +8,7 @@
 #include <dnnl.hpp>
 #include <vector>
 
+#include "engine/avg_pool.h"
 #include "engine/planes.h"
 #include "engine/sign_pack.h"
 #include "engine/tensor_add.h"
@@ -102,6 +103,39 @@ void BM_PoolIntoSum(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_PoolIntoSum)
+    ->ArgsProduct({{1, 2}, {0, 1}})
+    ->UseRealTime()
+    ->Unit(benchmark::kMillisecond);
+
+// NB201's residual shortcut pool (2x2, stride 2) of the largest activation: oneDNN's pooling
+// (argument 1 = 0) against engine/avg_pool (1).
+void BM_AvgPool2x2(benchmark::State& state) {
+  omp_set_num_threads(static_cast<int>(state.range(0)));
+  Tensors t;
+  dnnl::engine eng(dnnl::engine::kind::cpu, 0);
+  dnnl::stream strm(eng);
+  using tag = dnnl::memory::format_tag;
+  const dnnl::memory::desc in({kN, kC, kH, kW}, dnnl::memory::data_type::f32, tag::nChw16c);
+  const dnnl::memory::desc out({kN, kC, kH / 2, kW / 2}, dnnl::memory::data_type::f32,
+                               tag::nChw16c);
+  dnnl::pooling_v2_forward::desc d(dnnl::prop_kind::forward_inference,
+                                   dnnl::algorithm::pooling_avg_exclude_padding, in, out, {2, 2},
+                                   {2, 2}, {0, 0}, {0, 0}, {0, 0});
+  dnnl::pooling_v2_forward pool(dnnl::pooling_v2_forward::primitive_desc(d, eng));
+  dnnl::memory src(in, eng, t.a.data()), dst(out, eng, t.dst.data());
+  naswot::engine::Planes planes = kPlanes;
+  planes.width = kW;
+  for (auto _ : state) {
+    if (state.range(1) == 0) {
+      pool.execute(strm, {{DNNL_ARG_SRC, src}, {DNNL_ARG_DST, dst}});
+      strm.wait();
+    } else {
+      naswot::engine::avg_pool_2x2(t.a.data(), planes, t.dst.data());
+    }
+    benchmark::DoNotOptimize(t.dst.data());
+  }
+}
+BENCHMARK(BM_AvgPool2x2)
     ->ArgsProduct({{1, 2}, {0, 1}})
     ->UseRealTime()
     ->Unit(benchmark::kMillisecond);

@@ -17,6 +17,7 @@
 #include <unordered_map>
 
 #include "engine/arena.h"
+#include "engine/avg_pool.h"
 #include "engine/batch_norm.h"
 #include "engine/channel_slice.h"
 #include "engine/dnnl_ops.h"
@@ -77,7 +78,7 @@ struct Step {
   Planes planes;           // kAdd, kRelu, kBatchNorm: the layout our kernels see
   NodeId fused_relu = -1;  // kAdd: the ReLU of this sum, run by this step (add_relu_sign_pack)
   bool in_sum = false;     // kRelu: run by its input's kAdd step
-  bool own_pool = false;   // kAvgPool: our pooled-term kernel writes it (no primitive)
+  int own_pool = 0;        // kAvgPool on our kernels (no primitive): 3 (3x3, s1) or 2 (2x2, s2)
   bool zero_input = false;
   std::int64_t units = 0, block = -1, word_offset = 0;
   // kConv / kLinear weights
@@ -288,16 +289,18 @@ Plan Executor::prepare(const Graph& g, const PrepareOptions& options) {
     pattern_total += pattern_bytes(t);
   }
   if (impl_->bn_scratch.size() < bn_scratch) impl_->bn_scratch.resize(bn_scratch);
-  // NB201's avg_pool_3x3 (stride 1, nChw16c) runs our kernel (tensor_add.h's pooled term),
-  // 2.5x faster than oneDNN's: lazily inside the sums when only sums read it, else on its own.
+  // NB201's avg_pool_3x3 (stride 1, nChw16c) runs our kernel (tensor_add.h's pooled term):
+  // lazily inside the sums when only sums read it (no pooled tensor is written or read back),
+  // else on its own. add_bench's BM_PoolIntoSum: 2x faster than oneDNN's pooling and a sum.
   p.node_pooled.assign(static_cast<size_t>(n_nodes), false);
-  std::vector<bool> own_pool(static_cast<size_t>(n_nodes), false);
+  // So does the residual shortcut's avg_pool 2x2 stride 2 (avg_pool.h), not lazily.
+  std::vector<int> own_pool(static_cast<size_t>(n_nodes), 0);
   for (std::int64_t i = 0; i < n_nodes; ++i) {
     const Node& n = g.nodes[static_cast<size_t>(i)];
-    if (n.op != Op::kAvgPool || n.window != square(3, 1, 1) ||
-        channel_block(n.shape, p.channel_block) != 16)
-      continue;
-    own_pool[static_cast<size_t>(i)] = true;
+    if (n.op != Op::kAvgPool || channel_block(n.shape, p.channel_block) != 16) continue;
+    if (n.window == square(2, 2, 0)) own_pool[static_cast<size_t>(i)] = 2;
+    if (n.window != square(3, 1, 1)) continue;
+    own_pool[static_cast<size_t>(i)] = 3;
     const auto& uses = consumers[static_cast<size_t>(i)];
     if (options.keep_all_buffers || i == g.output || uses.empty() ||
         !std::all_of(uses.begin(), uses.end(), [&](NodeId u) { return g[u].op == Op::kAdd; }))
@@ -396,10 +399,10 @@ Plan Executor::prepare(const Graph& g, const PrepareOptions& options) {
       s.planes = planes_of(n.shape, p.channel_block);
     } else if (p.node_pooled[static_cast<size_t>(i)]) {  // lazy: its sums read its input
       p.node_offset[static_cast<size_t>(i)] = p.node_offset[static_cast<size_t>(n.inputs[0])];
-    } else if (own_pool[static_cast<size_t>(i)]) {
+    } else if (own_pool[static_cast<size_t>(i)] > 0) {
       s.src_offset = p.node_offset[static_cast<size_t>(n.inputs[0])];
-      s.planes = planes_of(n.shape, p.channel_block);
-      s.own_pool = true;
+      s.planes = planes_of(g[n.inputs[0]].shape, p.channel_block);  // the input's
+      s.own_pool = own_pool[static_cast<size_t>(i)];
     } else if (n.op == Op::kBatchNorm && own_bn) {
       s.src_offset = p.node_offset[static_cast<size_t>(n.inputs[0])];
       s.planes = planes_of(n.shape, p.channel_block);
@@ -643,10 +646,12 @@ void Executor::run(const Plan& plan, const Tensor& batch, std::uint64_t weight_s
         break;
       }
       case Op::kAvgPool:
-        if (s.own_pool) {
-          const AddTerm term{reinterpret_cast<const float*>(base + s.src_offset), {}, true};
-          if (s.has_dst)
-            add_tensors({&term, 1}, reinterpret_cast<float*>(base + s.dst_offset), s.planes);
+        if (s.own_pool > 0) {
+          const auto* x = reinterpret_cast<const float*>(base + s.src_offset);
+          auto* y = reinterpret_cast<float*>(base + s.dst_offset);
+          if (s.has_dst && s.own_pool == 2) avg_pool_2x2(x, s.planes, y);
+          const AddTerm pooled{x, {}, true};
+          if (s.has_dst && s.own_pool == 3) add_tensors({&pooled, 1}, y, s.planes);
           break;
         }
         [[fallthrough]];
