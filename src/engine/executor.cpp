@@ -35,6 +35,7 @@ namespace {
 
 constexpr std::size_t kAlign = 64;
 constexpr std::size_t kNoAffine = std::numeric_limits<std::size_t>::max();
+constexpr std::int64_t kMinOwnBatchNormRun = 512;  // floats per (image, channel block)
 
 // The layout of a node's output: the batch arrives as plain NCHW, logits are (N, classes).
 memory::desc dst_desc(const Node& n, int graph_block) {
@@ -265,15 +266,19 @@ Plan Executor::prepare(const Graph& g, const PrepareOptions& options) {
             ? activation_md(n.shape, memory::data_type::bf16, p.channel_block)
             : dst_desc(n, p.channel_block);
   }
-  // Training-mode batch norms run our kernel (batch_norm.h); a lazy one (Impl::node_affine)
-  // has no buffer and keeps its input alive until its own last consumer has run.
-  const bool own_bn = !impl_->options.inference_bn;
+  // Training-mode batch norms run our kernel (batch_norm.h) when its per-run work is long
+  // enough (small nchw planes, e.g. AnyNet's 8x8 stages, stay on oneDNN: there our per-run
+  // overhead dominates); a lazy one (Impl::node_affine) has no buffer and keeps its input
+  // alive until its own last consumer has run.
+  std::vector<bool> own_bn(static_cast<size_t>(n_nodes), false);
   p.node_affine.assign(static_cast<size_t>(n_nodes), kNoAffine);
   std::size_t pattern_total = 0, bn_scratch = 0;
   for (std::int64_t i = 0; i < n_nodes; ++i) {
     const Node& n = g.nodes[static_cast<size_t>(i)];
-    if (n.op != Op::kBatchNorm || !own_bn) continue;
+    if (n.op != Op::kBatchNorm || impl_->options.inference_bn) continue;
     const Planes t = planes_of(n.shape, p.channel_block);
+    if (t.plane_len < kMinOwnBatchNormRun) continue;
+    own_bn[static_cast<size_t>(i)] = true;
     bn_scratch = std::max(bn_scratch, static_cast<std::size_t>(batch_norm_scratch(t)));
     const auto& uses = consumers[static_cast<size_t>(i)];
     const bool lazy = !uses.empty() && i != g.output && !options.keep_all_buffers &&
@@ -403,7 +408,7 @@ Plan Executor::prepare(const Graph& g, const PrepareOptions& options) {
       s.src_offset = p.node_offset[static_cast<size_t>(n.inputs[0])];
       s.planes = planes_of(g[n.inputs[0]].shape, p.channel_block);  // the input's
       s.own_pool = own_pool[static_cast<size_t>(i)];
-    } else if (n.op == Op::kBatchNorm && own_bn) {
+    } else if (own_bn[static_cast<size_t>(i)]) {
       s.src_offset = p.node_offset[static_cast<size_t>(n.inputs[0])];
       s.planes = planes_of(n.shape, p.channel_block);
       s.affine = next_pattern;
