@@ -73,26 +73,50 @@ BENCHMARK(BM_AddThenRelu)
     ->UseRealTime()
     ->Unit(benchmark::kMillisecond);
 
+// oneDNN's average pooling (padding not counted) of a kN x kC x kH x kW nChw16c tensor with a
+// k x k window, stride and padding as given.
+class OneDnnAvgPool {
+ public:
+  OneDnnAvgPool(dnnl::memory::dim k, dnnl::memory::dim stride, dnnl::memory::dim pad) {
+    using tag = dnnl::memory::format_tag;
+    const dnnl::memory::dim out_h = (kH + 2 * pad - k) / stride + 1;
+    const dnnl::memory::dim out_w = (kW + 2 * pad - k) / stride + 1;
+    in_ = dnnl::memory::desc({kN, kC, kH, kW}, dnnl::memory::data_type::f32, tag::nChw16c);
+    out_ = dnnl::memory::desc({kN, kC, out_h, out_w}, dnnl::memory::data_type::f32, tag::nChw16c);
+    dnnl::pooling_v2_forward::desc d(dnnl::prop_kind::forward_inference,
+                                     dnnl::algorithm::pooling_avg_exclude_padding, in_, out_,
+                                     {stride, stride}, {k, k}, {0, 0}, {pad, pad}, {pad, pad});
+    pool_ = dnnl::pooling_v2_forward(dnnl::pooling_v2_forward::primitive_desc(d, eng_));
+  }
+  void run(float* src, float* dst) {
+    pool_.execute(strm_, {{DNNL_ARG_SRC, dnnl::memory(in_, eng_, src)},
+                          {DNNL_ARG_DST, dnnl::memory(out_, eng_, dst)}});
+    strm_.wait();
+  }
+
+ private:
+  dnnl::engine eng_{dnnl::engine::kind::cpu, 0};
+  dnnl::stream strm_{eng_};
+  dnnl::memory::desc in_, out_;
+  dnnl::pooling_v2_forward pool_;
+};
+
+naswot::engine::Planes planes_with_rows() {
+  naswot::engine::Planes planes = kPlanes;
+  planes.width = kW;
+  return planes;
+}
+
 // NB201's avg_pool_3x3 edge into a sum: oneDNN's pooling writing the pooled tensor then our
 // add (argument 1 = 0), against the pooled term computed inside the add (1).
 void BM_PoolIntoSum(benchmark::State& state) {
   omp_set_num_threads(static_cast<int>(state.range(0)));
   Tensors t;
-  dnnl::engine eng(dnnl::engine::kind::cpu, 0);
-  dnnl::stream strm(eng);
-  const dnnl::memory::desc md({kN, kC, kH, kW}, dnnl::memory::data_type::f32,
-                              dnnl::memory::format_tag::nChw16c);
-  dnnl::pooling_v2_forward::desc d(dnnl::prop_kind::forward_inference,
-                                   dnnl::algorithm::pooling_avg_exclude_padding, md, md, {1, 1},
-                                   {3, 3}, {0, 0}, {1, 1}, {1, 1});
-  dnnl::pooling_v2_forward pool(dnnl::pooling_v2_forward::primitive_desc(d, eng));
-  dnnl::memory a(md, eng, t.a.data()), pooled(md, eng, t.c.data());
-  naswot::engine::Planes planes = kPlanes;
-  planes.width = kW;
+  OneDnnAvgPool pool(3, 1, 1);
+  const naswot::engine::Planes planes = planes_with_rows();
   for (auto _ : state) {
     if (state.range(1) == 0) {
-      pool.execute(strm, {{DNNL_ARG_SRC, a}, {DNNL_ARG_DST, pooled}});
-      strm.wait();
+      pool.run(t.a.data(), t.c.data());
       const naswot::engine::AddTerm terms[] = {{t.b.data(), {}}, {t.c.data(), {}}};
       naswot::engine::add_tensors(terms, t.dst.data(), planes);
     } else {
@@ -112,23 +136,11 @@ BENCHMARK(BM_PoolIntoSum)
 void BM_AvgPool2x2(benchmark::State& state) {
   omp_set_num_threads(static_cast<int>(state.range(0)));
   Tensors t;
-  dnnl::engine eng(dnnl::engine::kind::cpu, 0);
-  dnnl::stream strm(eng);
-  using tag = dnnl::memory::format_tag;
-  const dnnl::memory::desc in({kN, kC, kH, kW}, dnnl::memory::data_type::f32, tag::nChw16c);
-  const dnnl::memory::desc out({kN, kC, kH / 2, kW / 2}, dnnl::memory::data_type::f32,
-                               tag::nChw16c);
-  dnnl::pooling_v2_forward::desc d(dnnl::prop_kind::forward_inference,
-                                   dnnl::algorithm::pooling_avg_exclude_padding, in, out, {2, 2},
-                                   {2, 2}, {0, 0}, {0, 0}, {0, 0});
-  dnnl::pooling_v2_forward pool(dnnl::pooling_v2_forward::primitive_desc(d, eng));
-  dnnl::memory src(in, eng, t.a.data()), dst(out, eng, t.dst.data());
-  naswot::engine::Planes planes = kPlanes;
-  planes.width = kW;
+  OneDnnAvgPool pool(2, 2, 0);
+  const naswot::engine::Planes planes = planes_with_rows();
   for (auto _ : state) {
     if (state.range(1) == 0) {
-      pool.execute(strm, {{DNNL_ARG_SRC, src}, {DNNL_ARG_DST, dst}});
-      strm.wait();
+      pool.run(t.a.data(), t.dst.data());
     } else {
       naswot::engine::avg_pool_2x2(t.a.data(), planes, t.dst.data());
     }
