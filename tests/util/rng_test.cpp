@@ -4,10 +4,30 @@
 
 #include <gtest/gtest.h>
 
+#include <random>
 #include <vector>
 
 namespace naswot {
 namespace {
+
+TEST(Mt19937, IsTheStandardSequence) {
+  // Single draws, bulk draws and skips interleaved across several twists, against the C++
+  // standard library's engine.
+  for (const std::uint32_t seed : {0u, 1u, 5489u, 2021u, 0xFFFFFFFFu}) {
+    Mt19937 ours(seed);
+    std::mt19937 want(seed);
+    std::vector<std::uint32_t> bulk(1500);
+    for (int round = 0; round < 4; ++round) {
+      for (int k = 0; k < 100; ++k) ASSERT_EQ(ours(), want()) << "seed " << seed;
+      ours.generate(bulk.data(), 700 + round * 100);
+      for (int k = 0; k < 700 + round * 100; ++k)
+        ASSERT_EQ(bulk[static_cast<size_t>(k)], want()) << "seed " << seed << " bulk " << k;
+      ours.discard(1000 + round);
+      want.discard(1000 + round);
+    }
+    EXPECT_EQ(ours(), want());
+  }
+}
 
 TEST(Rng, FillUniformEqualsRepeatedUniform) {
   Rng bulk(2021), single(2021);

@@ -4,10 +4,37 @@
 // match the reference bit for bit. Not thread-safe: one Rng per thread.
 #pragma once
 
+#include <array>
+#include <cstddef>
 #include <cstdint>
-#include <random>
 
 namespace naswot {
+
+// MT19937 (Matsumoto & Nishimura), the same sequence as std::mt19937, with a bulk generate()
+// whose twist and tempering loops vectorise: conv weights are drawn a block at a time.
+class Mt19937 {
+ public:
+  explicit Mt19937(std::uint32_t seed);
+  std::uint32_t operator()() {
+    if (index_ == kN) twist();
+    return temper(state_[static_cast<std::size_t>(index_++)]);
+  }
+  // The next n outputs into out.
+  void generate(std::uint32_t* out, std::int64_t n);
+  void discard(std::uint64_t n);
+
+ private:
+  static constexpr int kN = 624, kM = 397;
+  static std::uint32_t temper(std::uint32_t y) {
+    y ^= y >> 11;
+    y ^= (y << 7) & 0x9d2c5680u;
+    y ^= (y << 15) & 0xefc60000u;
+    return y ^ (y >> 18);
+  }
+  void twist();
+  std::array<std::uint32_t, kN> state_{};
+  int index_ = kN;
+};
 
 class Rng {
  public:
@@ -34,7 +61,7 @@ class Rng {
   float normal();
 
  private:
-  std::mt19937 mt_;
+  Mt19937 mt_;
 };
 
 // A seed derived from (seed, stream) so that independent streams never share state.
