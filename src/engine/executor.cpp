@@ -2,9 +2,12 @@
 // node's primitive in the cache, lays out buffers in the arena (activations by liveness,
 // first fit, so a buffer is reused once its last consumer has run; then weights, weight
 // staging, BN statistics, scratchpad and the input), and binds oneDNN memory objects to
-// arena offsets. run() draws the weights, copies the batch in and executes the steps in
-// order; ReLU sites run the fused sign-packing kernel and sums our add kernel instead of
-// oneDNN primitives.
+// arena offsets. Our kernels replace oneDNN primitives where that saves passes over memory:
+// training-mode batch norm (batch_norm.h; lazy when only sums and ReLUs read it), sums
+// (tensor_add.h, with batch-norm and avg_pool_3x3 terms applied as they are read), ReLUs with
+// sign packing (sign_pack.h; a ReLU of a sum runs inside the sum's step) and the 2x2 average
+// pool (avg_pool.h). run() draws the weights, copies the batch in and executes the steps in
+// order.
 #include "naswot/engine/executor.h"
 
 #include <fmt/format.h>

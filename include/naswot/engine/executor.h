@@ -1,6 +1,9 @@
-// Runs graphs on oneDNN (CPU). An Executor owns one oneDNN engine and stream, a cache of
-// primitives keyed by shape (created once, reused by every later network of that shape) and
-// one arena holding every activation, weight and scratch buffer. prepare() does all creation
+// Runs graphs on the CPU: convolutions, linear layers, max pools and the odd pooling or batch
+// norm on oneDNN; training-mode batch norm, sums, NB201's average pools and the ReLU + sign
+// capture on naswot's own fused kernels (a batch norm read only by sums and ReLUs is applied
+// by them, a ReLU of a sum runs inside the sum). An Executor owns one oneDNN engine and stream, a
+// cache of primitives keyed by shape (created once, reused by every later network of that shape)
+// and one arena holding every activation, weight and scratch buffer. prepare() does all creation
 // and sizing; run() only initialises weights and executes: no allocation once the arena is
 // large enough, no primitive creation. Not thread-safe: one Executor per thread (each worker
 // makes its own). A Plan is valid only with the Executor that made it, while it lives.
