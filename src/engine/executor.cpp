@@ -24,6 +24,7 @@
 #include "engine/batch_norm.h"
 #include "engine/channel_slice.h"
 #include "engine/dnnl_ops.h"
+#include "engine/fusion.h"
 #include "engine/sign_pack.h"
 #include "engine/spatial_pad.h"
 #include "engine/tensor_add.h"
@@ -38,7 +39,6 @@ namespace {
 
 constexpr std::size_t kAlign = 64;
 constexpr std::size_t kNoAffine = std::numeric_limits<std::size_t>::max();
-constexpr std::int64_t kMinOwnBatchNormRun = 512;  // floats per (image, channel block)
 
 // The layout of a node's output: the batch arrives as plain NCHW, logits are (N, classes).
 memory::desc dst_desc(const Node& n, int graph_block) {
@@ -49,11 +49,6 @@ memory::desc dst_desc(const Node& n, int graph_block) {
 }
 std::size_t aligned(std::size_t bytes) { return (bytes + kAlign - 1) / kAlign * kAlign; }
 
-// How our kernels see a node's output in the plan's layout (planes.h).
-Planes planes_of(const Shape& s, int graph_block) {
-  const std::int64_t cb = channel_block(s, graph_block);
-  return Planes{s.n, s.c / cb, cb * s.h * s.w, cb, s.w};
-}
 // Bytes of a batch norm's affine patterns: scale then shift, 16 floats per plane each.
 std::size_t pattern_bytes(const Planes& t) {
   return aligned(static_cast<std::size_t>(2 * t.planes * 16) * sizeof(float));
@@ -269,71 +264,25 @@ Plan Executor::prepare(const Graph& g, const PrepareOptions& options) {
             ? activation_md(n.shape, memory::data_type::bf16, p.channel_block)
             : dst_desc(n, p.channel_block);
   }
-  // Training-mode batch norms run our kernel (batch_norm.h) when its per-run work is long
-  // enough (small nchw planes, e.g. AnyNet's 8x8 stages, stay on oneDNN: there our per-run
-  // overhead dominates); a lazy one (Impl::node_affine) has no buffer and keeps its input
-  // alive until its own last consumer has run.
-  std::vector<bool> own_bn(static_cast<size_t>(n_nodes), false);
+  // Our kernels and what they fold into their consumers (fusion.h); then where each batch
+  // norm's affine patterns go (offsets relative to the pattern region, Impl::node_affine for
+  // the lazy ones) and the scratch its statistics need.
+  const Fusion fusion = plan_fusion(
+      g, consumers, {p.channel_block, impl_->options.inference_bn, options.keep_all_buffers},
+      last_use);
   p.node_affine.assign(static_cast<size_t>(n_nodes), kNoAffine);
+  p.node_pooled = fusion.lazy_pool;
   std::size_t pattern_total = 0, bn_scratch = 0;
   for (std::int64_t i = 0; i < n_nodes; ++i) {
-    const Node& n = g.nodes[static_cast<size_t>(i)];
-    if (n.op != Op::kBatchNorm || impl_->options.inference_bn) continue;
-    const Planes t = planes_of(n.shape, p.channel_block);
-    if (t.plane_len < kMinOwnBatchNormRun) continue;
-    own_bn[static_cast<size_t>(i)] = true;
+    if (!fusion.own_bn[static_cast<size_t>(i)]) continue;
+    const Planes t = planes_of(g[static_cast<NodeId>(i)].shape, p.channel_block);
     bn_scratch = std::max(bn_scratch, static_cast<std::size_t>(batch_norm_scratch(t)));
-    const auto& uses = consumers[static_cast<size_t>(i)];
-    const bool lazy = !uses.empty() && i != g.output && !options.keep_all_buffers &&
-                      t.plane_len % 16 == 0 && std::all_of(uses.begin(), uses.end(), [&](NodeId u) {
-                        return g[u].op == Op::kAdd || g[u].op == Op::kRelu;
-                      });
-    if (lazy) {
+    if (fusion.lazy_bn[static_cast<size_t>(i)])
       p.node_affine[static_cast<size_t>(i)] = pattern_total;
-      std::int64_t& in_use = last_use[static_cast<size_t>(n.inputs[0])];
-      in_use = std::max(in_use, last_use[static_cast<size_t>(i)]);
-      last_use[static_cast<size_t>(i)] = -1;
-    }
     pattern_total += pattern_bytes(t);
   }
   if (impl_->bn_scratch.size() < bn_scratch) impl_->bn_scratch.resize(bn_scratch);
-  // NB201's avg_pool_3x3 (stride 1, nChw16c) runs our kernel (tensor_add.h's pooled term):
-  // lazily inside the sums when only sums read it (no pooled tensor is written or read back),
-  // else on its own. add_bench's BM_PoolIntoSum: 2x faster than oneDNN's pooling and a sum.
-  p.node_pooled.assign(static_cast<size_t>(n_nodes), false);
-  // So does the residual shortcut's avg_pool 2x2 stride 2 (avg_pool.h), not lazily.
-  std::vector<int> own_pool(static_cast<size_t>(n_nodes), 0);
-  for (std::int64_t i = 0; i < n_nodes; ++i) {
-    const Node& n = g.nodes[static_cast<size_t>(i)];
-    if (n.op != Op::kAvgPool || channel_block(n.shape, p.channel_block) != 16) continue;
-    if (n.window == square(2, 2, 0)) own_pool[static_cast<size_t>(i)] = 2;
-    if (n.window != square(3, 1, 1)) continue;
-    own_pool[static_cast<size_t>(i)] = 3;
-    const auto& uses = consumers[static_cast<size_t>(i)];
-    if (options.keep_all_buffers || i == g.output || uses.empty() ||
-        !std::all_of(uses.begin(), uses.end(), [&](NodeId u) { return g[u].op == Op::kAdd; }))
-      continue;
-    p.node_pooled[static_cast<size_t>(i)] = true;
-    std::int64_t& in_use = last_use[static_cast<size_t>(n.inputs[0])];
-    in_use = std::max(in_use, last_use[static_cast<size_t>(i)]);
-    last_use[static_cast<size_t>(i)] = -1;
-  }
-
-  // A ReLU of a sum runs inside the sum's step, while each piece of the sum is in cache; the sum
-  // gets a buffer only if something else reads it, and the ReLU's buffer is placed with the
-  // sum's (it is written then).
-  std::vector<NodeId> fused_relu(static_cast<size_t>(n_nodes), -1);
   std::vector<bool> placed_early(static_cast<size_t>(n_nodes), false);
-  for (std::int64_t i = 0; i < n_nodes && !options.keep_all_buffers; ++i) {
-    const Node& n = g.nodes[static_cast<size_t>(i)];
-    if (n.op != Op::kRelu || n.inputs.empty() || g[n.inputs[0]].op != Op::kAdd) continue;
-    const NodeId sum = n.inputs[0];
-    const auto& uses = consumers[static_cast<size_t>(sum)];
-    if (fused_relu[static_cast<size_t>(sum)] >= 0) continue;  // an unmerged second ReLU
-    fused_relu[static_cast<size_t>(sum)] = static_cast<NodeId>(i);
-    if (sum != g.output && std::all_of(uses.begin(), uses.end(), [&](NodeId u) { return u == i; }))
-      last_use[static_cast<size_t>(sum)] = -1;
-  }
   std::size_t next_pattern = 0;
 
   auto precision_of = [&](const Node& n) {
@@ -365,13 +314,13 @@ Plan Executor::prepare(const Graph& g, const PrepareOptions& options) {
       if (!placed_early[static_cast<size_t>(i)]) place(s.node);
       s.dst_offset = p.node_offset[static_cast<size_t>(i)];
     }
-    s.fused_relu = fused_relu[static_cast<size_t>(i)];
+    s.fused_relu = fusion.fused_relu[static_cast<size_t>(i)];
     if (s.fused_relu >= 0 && last_use[static_cast<size_t>(s.fused_relu)] >= 0) {
       place(s.fused_relu);
       placed_early[static_cast<size_t>(s.fused_relu)] = true;
     }
     s.in_sum = n.op == Op::kRelu && !n.inputs.empty() &&
-               fused_relu[static_cast<size_t>(n.inputs[0])] == static_cast<NodeId>(i);
+               fusion.fused_relu[static_cast<size_t>(n.inputs[0])] == static_cast<NodeId>(i);
     auto bind_arg = [&](int arg, const memory::desc& md, std::size_t offset) {
       s.args.push_back({arg, memory(md, impl_->eng, nullptr), offset});
     };
@@ -407,11 +356,11 @@ Plan Executor::prepare(const Graph& g, const PrepareOptions& options) {
       s.planes = planes_of(n.shape, p.channel_block);
     } else if (p.node_pooled[static_cast<size_t>(i)]) {  // lazy: its sums read its input
       p.node_offset[static_cast<size_t>(i)] = p.node_offset[static_cast<size_t>(n.inputs[0])];
-    } else if (own_pool[static_cast<size_t>(i)] > 0) {
+    } else if (fusion.own_pool[static_cast<size_t>(i)] > 0) {
       s.src_offset = p.node_offset[static_cast<size_t>(n.inputs[0])];
       s.planes = planes_of(g[n.inputs[0]].shape, p.channel_block);  // the input's
-      s.own_pool = own_pool[static_cast<size_t>(i)];
-    } else if (own_bn[static_cast<size_t>(i)]) {
+      s.own_pool = fusion.own_pool[static_cast<size_t>(i)];
+    } else if (fusion.own_bn[static_cast<size_t>(i)]) {
       s.src_offset = p.node_offset[static_cast<size_t>(n.inputs[0])];
       s.planes = planes_of(n.shape, p.channel_block);
       s.affine = next_pattern;
