@@ -16,7 +16,7 @@ std::size_t round_up(std::size_t bytes) { return (bytes + kHugePage - 1) / kHuge
 }  // namespace
 
 Arena::~Arena() {
-  if (mapping_start_ != nullptr) ::munmap(mapping_start_, mapping_);
+  if (mapping_start_ != nullptr) ::munmap(mapping_start_, mapped_ + kHugePage);
 }
 
 bool Arena::reserve(std::size_t bytes) {
@@ -24,14 +24,13 @@ bool Arena::reserve(std::size_t bytes) {
   const std::size_t want = round_up(bytes);
   bool moved = false;
   if (want > mapped_) {  // first use, or larger than the whole range: map a new one
-    if (mapping_start_ != nullptr) ::munmap(mapping_start_, mapping_);
+    if (mapping_start_ != nullptr) ::munmap(mapping_start_, mapped_ + kHugePage);
     mapped_ = std::max(kRange, round_up(want * 2));
-    mapping_ = mapped_ + kHugePage;  // slack to align the block to a huge page
-    void* p =
-        ::mmap(nullptr, mapping_, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    void* p = ::mmap(nullptr, mapped_ + kHugePage, PROT_NONE,
+                     MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     if (p == MAP_FAILED) {
       mapping_start_ = base_ = nullptr;
-      bytes_ = mapped_ = mapping_ = 0;
+      bytes_ = mapped_ = 0;
       throw std::bad_alloc();
     }
     mapping_start_ = static_cast<char*>(p);

@@ -25,11 +25,10 @@ class Arena {
   [[nodiscard]] std::uint64_t generation() const { return generation_; }
 
  private:
-  char* base_ = nullptr;
-  std::size_t bytes_ = 0;    // usable (read-write, touched)
-  std::size_t mapped_ = 0;   // reserved address range, inaccessible beyond bytes_
-  std::size_t mapping_ = 0;  // length of the mmap (range + alignment slack)
-  char* mapping_start_ = nullptr;
+  char* base_ = nullptr;           // mapping_start_ rounded up to a huge page
+  std::size_t bytes_ = 0;          // usable (read-write, touched)
+  std::size_t mapped_ = 0;         // reserved range from base_, inaccessible beyond bytes_
+  char* mapping_start_ = nullptr;  // the mmap: mapped_ plus a huge page of alignment slack
   std::uint64_t generation_ = 0;
 };
 

@@ -10,18 +10,13 @@ namespace {
 constexpr int kLanes = 16;
 constexpr std::int64_t kFlush = 4096;  // floats summed in f32 before adding into double
 
-// out[l] += sum of x[j] (kSquares: of (x[j] - center[l])^2) over j = l (mod 16), j < len.
-// Four independent accumulators per lane hide the add latency; f32 partial sums go into double
-// every kFlush floats.
-template <bool kSquares>
-void lane_sums(const float* x, std::int64_t len, const float* center, double* out) {
-  auto term = [&](std::int64_t j, int l) {
-    if constexpr (kSquares) {
-      const float d = x[j] - center[l];
-      return d * d;
-    } else {
-      return x[j];
-    }
+// out[l] += sum of (x[j] - center[l])^2 over j = l (mod 16), j < len (the fallback second
+// pass of run_stats). Four independent accumulators per lane hide the add latency; f32 partial
+// sums go into double every kFlush floats.
+void lane_squares(const float* x, std::int64_t len, const float* center, double* out) {
+  auto square = [&](std::int64_t j, std::int64_t l) {
+    const float d = x[j] - center[l];
+    return d * d;
   };
   for (std::int64_t begin = 0; begin < len; begin += kFlush) {
     const std::int64_t end = std::min(len, begin + kFlush);
@@ -29,10 +24,10 @@ void lane_sums(const float* x, std::int64_t len, const float* center, double* ou
     std::int64_t j = begin;
     for (; j + 4 * kLanes <= end; j += 4 * kLanes) {
       for (int u = 0; u < 4; ++u) {
-        for (int l = 0; l < kLanes; ++l) acc[u][l] += term(j + u * kLanes + l, l);
+        for (int l = 0; l < kLanes; ++l) acc[u][l] += square(j + u * kLanes + l, l);
       }
     }
-    for (; j < end; ++j) acc[0][j % kLanes] += term(j, static_cast<int>(j % kLanes));
+    for (; j < end; ++j) acc[0][j % kLanes] += square(j, j % kLanes);
     for (int l = 0; l < kLanes; ++l) out[l] += (acc[0][l] + acc[1][l]) + (acc[2][l] + acc[3][l]);
   }
 }
@@ -94,7 +89,7 @@ void run_stats(const float* x, const Planes& t, double* mean, double* m2) {
   float center[kLanes];
   for (int l = 0; l < kLanes; ++l) center[l] = static_cast<float>(mean[l % cb]);
   double squares[kLanes] = {};
-  lane_sums<true>(x, t.plane_len, center, squares);
+  lane_squares(x, t.plane_len, center, squares);
   for (int k = 0; k < cb; ++k) m2[k] = 0.0;
   for (int l = 0; l < kLanes; ++l) m2[l % cb] += squares[l];
   // Deviations were taken around the rounded mean: remove that offset's contribution.

@@ -60,6 +60,13 @@ struct Bound {  // a memory object bound to an arena offset
   std::size_t offset;
 };
 
+// A sum's input: an activation (offset), read through a lazy batch norm's patterns (affine,
+// else kNoAffine) or pooled 3x3 (a lazy avg_pool_3x3 of the activation).
+struct TermSource {
+  std::size_t offset = 0, affine = kNoAffine;
+  bool pooled = false;
+};
+
 struct Step {
   NodeId node = -1;
   Op op = Op::kInput;
@@ -67,12 +74,11 @@ struct Step {
   std::vector<Bound> args;
   std::size_t dst_offset = 0, dst_bytes = 0;
   bool has_dst = false;
-  // kAdd: the inputs' offsets, and their terms filled in at each run (no allocation there)
-  std::vector<std::size_t> src_offsets;
-  std::vector<std::size_t> src_affines;  // kNoAffine, or the offset of a lazy batch norm's
-  std::vector<bool> src_pooled;          // a lazy avg_pool_3x3 of the input at that offset
+  // kAdd: where each term is read from, and the terms filled in at each run (no allocation)
+  std::vector<TermSource> sources;
   std::vector<AddTerm> terms;
-  // kRelu (src_affine as above), and our own batch norm (affine: where it writes its patterns)
+  // kRelu (src_affine: a lazy batch norm's patterns, or kNoAffine), and our own batch norm
+  // (affine: where it writes its patterns)
   std::size_t src_offset = 0, src_affine = kNoAffine, affine = kNoAffine;
   Planes planes;           // kAdd, kRelu, kBatchNorm: the layout our kernels see
   NodeId fused_relu = -1;  // kAdd: the ReLU of this sum, run by this step (add_relu_sign_pack)
@@ -96,11 +102,6 @@ struct Plan::Impl {
   std::vector<memory::desc> node_md;     // layout and type of each node's output
   std::vector<bool> bf16_out;            // ReLU writing bf16 for its convolutions
   std::vector<bool> node_has_buffer;
-  // A training-mode batch norm whose consumers are all sums and ReLUs is left unapplied: it
-  // writes only its affine patterns, its consumers read the convolution output through them.
-  std::vector<std::size_t> node_affine;  // kNoAffine, or where a lazy batch norm's patterns are
-  // Likewise an avg_pool_3x3 (stride 1) read only by sums, in nChw16c: the sums pool its input.
-  std::vector<bool> node_pooled;
   int channel_block = 1;  // graph_channel_block: one activation layout family per plan
   Shape input_shape;
   std::size_t input_offset = 0, total_bytes = 0;
@@ -264,26 +265,27 @@ Plan Executor::prepare(const Graph& g, const PrepareOptions& options) {
             ? activation_md(n.shape, memory::data_type::bf16, p.channel_block)
             : dst_desc(n, p.channel_block);
   }
-  // Our kernels and what they fold into their consumers (fusion.h); then where each batch
-  // norm's affine patterns go (offsets relative to the pattern region, Impl::node_affine for
-  // the lazy ones) and the scratch its statistics need.
+  // Our kernels and what they fold into their consumers (fusion.h); then where each of our
+  // batch norms writes its affine patterns (offsets in the plan's pattern region) and the
+  // scratch its statistics need. A lazy batch norm has no buffer: its readers read its input
+  // through those patterns (lazy_affine).
   const Fusion fusion = plan_fusion(
       g, consumers, {p.channel_block, impl_->options.inference_bn, options.keep_all_buffers},
       last_use);
-  p.node_affine.assign(static_cast<size_t>(n_nodes), kNoAffine);
-  p.node_pooled = fusion.lazy_pool;
+  std::vector<std::size_t> patterns(static_cast<size_t>(n_nodes), kNoAffine);
   std::size_t pattern_total = 0, bn_scratch = 0;
   for (std::int64_t i = 0; i < n_nodes; ++i) {
     if (!fusion.own_bn[static_cast<size_t>(i)]) continue;
     const Planes t = planes_of(g[static_cast<NodeId>(i)].shape, p.channel_block);
     bn_scratch = std::max(bn_scratch, static_cast<std::size_t>(batch_norm_scratch(t)));
-    if (fusion.lazy_bn[static_cast<size_t>(i)])
-      p.node_affine[static_cast<size_t>(i)] = pattern_total;
+    patterns[static_cast<size_t>(i)] = pattern_total;
     pattern_total += pattern_bytes(t);
   }
   if (impl_->bn_scratch.size() < bn_scratch) impl_->bn_scratch.resize(bn_scratch);
+  auto lazy_affine = [&](NodeId id) {
+    return fusion.lazy_bn[static_cast<size_t>(id)] ? patterns[static_cast<size_t>(id)] : kNoAffine;
+  };
   std::vector<bool> placed_early(static_cast<size_t>(n_nodes), false);
-  std::size_t next_pattern = 0;
 
   auto precision_of = [&](const Node& n) {
     const bool bf16 = n.op == Op::kConv && p.bf16_out[static_cast<size_t>(n.inputs[0])];
@@ -330,7 +332,7 @@ Plan Executor::prepare(const Graph& g, const PrepareOptions& options) {
       s.planes = planes_of(n.shape, p.channel_block);
       if (!s.zero_input) {
         s.src_offset = p.node_offset[static_cast<size_t>(n.inputs[0])];
-        s.src_affine = p.node_affine[static_cast<size_t>(n.inputs[0])];
+        s.src_affine = lazy_affine(n.inputs[0]);
       }
       s.units = n.shape.per_image();
       if (n.site_weight > 0) {
@@ -348,13 +350,12 @@ Plan Executor::prepare(const Graph& g, const PrepareOptions& options) {
     } else if (n.op == Op::kAdd) {
       for (NodeId in : n.inputs) {
         NASWOT_CHECK(p.node_md[static_cast<size_t>(in)] == dst_md);  // same shape and layout
-        s.src_offsets.push_back(p.node_offset[static_cast<size_t>(in)]);
-        s.src_affines.push_back(p.node_affine[static_cast<size_t>(in)]);
-        s.src_pooled.push_back(p.node_pooled[static_cast<size_t>(in)]);
+        s.sources.push_back({p.node_offset[static_cast<size_t>(in)], lazy_affine(in),
+                             fusion.lazy_pool[static_cast<size_t>(in)]});
       }
-      s.terms.resize(s.src_offsets.size());
+      s.terms.resize(s.sources.size());
       s.planes = planes_of(n.shape, p.channel_block);
-    } else if (p.node_pooled[static_cast<size_t>(i)]) {  // lazy: its sums read its input
+    } else if (fusion.lazy_pool[static_cast<size_t>(i)]) {  // its sums read its input
       p.node_offset[static_cast<size_t>(i)] = p.node_offset[static_cast<size_t>(n.inputs[0])];
     } else if (fusion.own_pool[static_cast<size_t>(i)] > 0) {
       s.src_offset = p.node_offset[static_cast<size_t>(n.inputs[0])];
@@ -363,12 +364,9 @@ Plan Executor::prepare(const Graph& g, const PrepareOptions& options) {
     } else if (fusion.own_bn[static_cast<size_t>(i)]) {
       s.src_offset = p.node_offset[static_cast<size_t>(n.inputs[0])];
       s.planes = planes_of(n.shape, p.channel_block);
-      s.affine = next_pattern;
-      next_pattern += pattern_bytes(s.planes);
-      if (p.node_affine[static_cast<size_t>(i)] != kNoAffine) {  // lazy: read through its input
-        NASWOT_CHECK(p.node_affine[static_cast<size_t>(i)] == s.affine);
+      s.affine = patterns[static_cast<size_t>(i)];
+      if (fusion.lazy_bn[static_cast<size_t>(i)])  // read through its input
         p.node_offset[static_cast<size_t>(i)] = s.src_offset;
-      }
     } else if (n.op != Op::kInput && n.op != Op::kZero) {
       s.prim = impl_->primitive(g, n, p.channel_block, precision_of(n));
       max_scratch = std::max(max_scratch, s.prim->scratch_bytes);
@@ -523,10 +521,14 @@ void Executor::run(const Plan& plan, const Tensor& batch, std::uint64_t weight_s
     m.words.resize(static_cast<size_t>(batch.n * m.words_per_row));
   }
 
-  // A batch norm's patterns (planes.h) from its offset in the plan's pattern region.
+  // A batch norm's patterns (planes.h) at an offset in the plan's pattern region: scale, then
+  // shift.
+  auto pattern_at = [&](std::size_t offset) {
+    return reinterpret_cast<float*>(base + p.patterns_offset + offset);
+  };
   auto affine_at = [&](std::size_t offset, const Planes& t) {
     if (offset == kNoAffine) return ChannelAffine{};
-    const auto* scale = reinterpret_cast<const float*>(base + p.patterns_offset + offset);
+    const float* scale = pattern_at(offset);
     return ChannelAffine{scale, scale + t.planes * 16};
   };
   // Where a ReLU step writes its rectified output (bf16 when only convolutions read it).
@@ -541,6 +543,34 @@ void Executor::run(const Plan& plan, const Tensor& batch, std::uint64_t weight_s
   };
   Rng rng(weight_seed);
   std::int64_t drawn = 0;
+  // A oneDNN step; a conv/linear one first draws its weights when the plan needs fresh ones.
+  auto run_primitive = [&](Step& s) {
+    if (init_weights && s.weight_reorder && p.graph[s.node].init != WeightInit::kTorchDefault) {
+      fill_normal_init(p.graph[s.node], weight_seed, s.n_weights,
+                       reinterpret_cast<float*>(base + s.user_offset),
+                       reinterpret_cast<float*>(base + s.weights_offset +
+                                                aligned(s.prim->weights_md.get_size())),
+                       s.n_bias);
+      s.weight_reorder->execute(ex.strm, s.user_weights, s.weights);
+    } else if (init_weights && s.weight_reorder) {
+      NASWOT_CHECK(s.rng_offset >= drawn);
+      rng.discard(static_cast<std::uint64_t>(s.rng_offset - drawn));
+      auto* staging = reinterpret_cast<float*>(base + s.user_offset);
+      fill_uniform(rng, staging, s.n_weights, kaiming_bound(s.fan_in));
+      drawn = s.rng_offset + s.n_weights;
+      s.weight_reorder->execute(ex.strm, s.user_weights, s.weights);
+      if (s.n_bias > 0) {
+        auto* bias = reinterpret_cast<float*>(base + s.weights_offset +
+                                              aligned(s.prim->weights_md.get_size()));
+        fill_uniform(rng, bias, s.n_bias, 1.0 / std::sqrt(static_cast<double>(s.fan_in)));
+        drawn += s.n_bias;
+      }
+    }
+    std::unordered_map<int, memory> args;
+    for (const Bound& b : s.args) args.emplace(b.arg, b.mem);
+    s.prim->prim.execute(ex.strm, args);
+    ex.strm.wait();
+  };
   for (Step& s : p.steps) {
     switch (s.op) {
       case Op::kInput: {
@@ -571,8 +601,9 @@ void Executor::run(const Plan& plan, const Tensor& batch, std::uint64_t weight_s
       }
       case Op::kAdd: {
         for (std::size_t k = 0; k < s.terms.size(); ++k) {
-          s.terms[k] = {reinterpret_cast<const float*>(base + s.src_offsets[k]),
-                        affine_at(s.src_affines[k], s.planes), s.src_pooled[k]};
+          const TermSource& from = s.sources[k];
+          s.terms[k] = {reinterpret_cast<const float*>(base + from.offset),
+                        affine_at(from.affine, s.planes), from.pooled};
         }
         auto* sum = s.has_dst ? reinterpret_cast<float*>(base + s.dst_offset) : nullptr;
         if (s.fused_relu < 0) {
@@ -602,57 +633,35 @@ void Executor::run(const Plan& plan, const Tensor& batch, std::uint64_t weight_s
                        m ? m->words.data() + s.word_offset : nullptr, m ? m->words_per_row : 0);
         break;
       }
-      case Op::kAvgPool:
-        if (s.own_pool > 0) {
+      case Op::kAvgPool: {
+        if (s.prim != nullptr) {
+          run_primitive(s);
+        } else if (s.has_dst) {  // ours (a lazy pool has no buffer: its sums compute it)
           const auto* x = reinterpret_cast<const float*>(base + s.src_offset);
           auto* y = reinterpret_cast<float*>(base + s.dst_offset);
-          if (s.has_dst && s.own_pool == 2) avg_pool_2x2(x, s.planes, y);
           const AddTerm pooled{x, {}, true};
-          if (s.has_dst && s.own_pool == 3) add_tensors({&pooled, 1}, y, s.planes);
+          if (s.own_pool == 2) avg_pool_2x2(x, s.planes, y);
+          if (s.own_pool == 3) add_tensors({&pooled, 1}, y, s.planes);
+        }
+        break;
+      }
+      case Op::kBatchNorm: {
+        if (s.prim != nullptr) {
+          run_primitive(s);
           break;
         }
-        [[fallthrough]];
-      case Op::kBatchNorm:
-        if (s.op == Op::kBatchNorm &&
-            s.prim == nullptr) {  // ours: the affine, then the normalised tensor if it is read
-          const auto* x = reinterpret_cast<const float*>(base + s.src_offset);
-          const ChannelAffine a = affine_at(s.affine, s.planes);
-          batch_norm_affine(x, s.planes, const_cast<float*>(a.scale), const_cast<float*>(a.shift),
-                            ex.bn_scratch.data());
-          if (s.has_dst) {
-            const AddTerm term{x, a};
-            add_tensors({&term, 1}, reinterpret_cast<float*>(base + s.dst_offset), s.planes);
-          }
-          break;
+        // Ours: the affine, then the normalised tensor if something reads it.
+        const auto* x = reinterpret_cast<const float*>(base + s.src_offset);
+        float* scale = pattern_at(s.affine);
+        batch_norm_affine(x, s.planes, scale, scale + s.planes.planes * 16, ex.bn_scratch.data());
+        if (s.has_dst) {
+          const AddTerm term{x, affine_at(s.affine, s.planes)};
+          add_tensors({&term, 1}, reinterpret_cast<float*>(base + s.dst_offset), s.planes);
         }
-        [[fallthrough]];
+        break;
+      }
       default:
-        if (s.prim == nullptr) break;  // a lazy pool: the sums reading it compute it
-        if (init_weights && s.weight_reorder && p.graph[s.node].init != WeightInit::kTorchDefault) {
-          fill_normal_init(p.graph[s.node], weight_seed, s.n_weights,
-                           reinterpret_cast<float*>(base + s.user_offset),
-                           reinterpret_cast<float*>(base + s.weights_offset +
-                                                    aligned(s.prim->weights_md.get_size())),
-                           s.n_bias);
-          s.weight_reorder->execute(ex.strm, s.user_weights, s.weights);
-        } else if (init_weights && s.weight_reorder) {
-          NASWOT_CHECK(s.rng_offset >= drawn);
-          rng.discard(static_cast<std::uint64_t>(s.rng_offset - drawn));
-          auto* staging = reinterpret_cast<float*>(base + s.user_offset);
-          fill_uniform(rng, staging, s.n_weights, kaiming_bound(s.fan_in));
-          drawn = s.rng_offset + s.n_weights;
-          s.weight_reorder->execute(ex.strm, s.user_weights, s.weights);
-          if (s.n_bias > 0) {
-            auto* bias = reinterpret_cast<float*>(base + s.weights_offset +
-                                                  aligned(s.prim->weights_md.get_size()));
-            fill_uniform(rng, bias, s.n_bias, 1.0 / std::sqrt(static_cast<double>(s.fan_in)));
-            drawn += s.n_bias;
-          }
-        }
-        std::unordered_map<int, memory> args;
-        for (const Bound& b : s.args) args.emplace(b.arg, b.mem);
-        s.prim->prim.execute(ex.strm, args);
-        ex.strm.wait();
+        run_primitive(s);
         break;
     }
   }

@@ -1,6 +1,7 @@
 #include "engine/fusion.h"
 
 #include <algorithm>
+#include <initializer_list>
 
 #include "engine/dnnl_ops.h"
 
@@ -12,9 +13,11 @@ namespace {
 // channel block): small nchw planes (AnyNet's 8x8 stages) stay on oneDNN.
 constexpr std::int64_t kMinOwnBatchNormRun = 512;
 
-bool all_of_ops(const std::vector<NodeId>& uses, const Graph& g, Op a, Op b) {
-  return std::all_of(uses.begin(), uses.end(),
-                     [&](NodeId u) { return g[u].op == a || g[u].op == b; });
+// Every reader is one of `ops`.
+bool read_only_by(const std::vector<NodeId>& uses, const Graph& g, std::initializer_list<Op> ops) {
+  return std::all_of(uses.begin(), uses.end(), [&](NodeId u) {
+    return std::find(ops.begin(), ops.end(), g[u].op) != ops.end();
+  });
 }
 
 // Node i is computed by its readers from its input: the input must live as long as i's readers.
@@ -50,7 +53,7 @@ Fusion plan_fusion(const Graph& g, const std::vector<std::vector<NodeId>>& consu
       if (t.plane_len < kMinOwnBatchNormRun) continue;
       f.own_bn[static_cast<size_t>(i)] = true;
       // The consumers' vector paths need whole 16-float patterns per plane.
-      if (read_later && t.plane_len % 16 == 0 && all_of_ops(uses, g, Op::kAdd, Op::kRelu)) {
+      if (read_later && t.plane_len % 16 == 0 && read_only_by(uses, g, {Op::kAdd, Op::kRelu})) {
         f.lazy_bn[static_cast<size_t>(i)] = true;
         make_lazy(n, i, last_use);
       }
@@ -58,7 +61,7 @@ Fusion plan_fusion(const Graph& g, const std::vector<std::vector<NodeId>>& consu
       if (n.window == square(2, 2, 0)) f.own_pool[static_cast<size_t>(i)] = 2;
       if (n.window != square(3, 1, 1)) continue;
       f.own_pool[static_cast<size_t>(i)] = 3;
-      if (read_later && all_of_ops(uses, g, Op::kAdd, Op::kAdd)) {
+      if (read_later && read_only_by(uses, g, {Op::kAdd})) {
         f.lazy_pool[static_cast<size_t>(i)] = true;
         make_lazy(n, i, last_use);
       }

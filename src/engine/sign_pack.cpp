@@ -73,7 +73,8 @@ __attribute__((target("avx512f,avx512bf16,avx512vl"))) void pack_avx512(
         v = _mm512_fmadd_ps(v, scale, shift);
       }
       w |= static_cast<std::uint64_t>(_mm512_cmp_ps_mask(v, zero, _CMP_GT_OQ)) << (16 * q);
-      const __m512 r = _mm512_max_ps(v, zero);
+      // (masked form: GCC 12 warns about the unmasked one's undefined pass-through)
+      const __m512 r = _mm512_maskz_max_ps(0xFFFF, v, zero);
       if (out.f32) _mm512_storeu_ps(out.f32 + at, r);
       if (out.bf16 && bf16_ok) {
         _mm256_storeu_si256(reinterpret_cast<__m256i*>(out.bf16 + at),
@@ -89,37 +90,37 @@ __attribute__((target("avx512f,avx512bf16,avx512vl"))) void pack_avx512(
   pack_range(in, out, full, units, words);
 }
 
+// One image's (or piece's) ReLU and signs on the fastest path its input allows.
+void pack(const ImageInput& in, ReluOutput out, std::int64_t units, std::uint64_t* words) {
+  static const bool avx512 = __builtin_cpu_supports("avx512f");
+  static const bool bf16_ok = __builtin_cpu_supports("avx512bf16");
+  if (avx512 && in.affine && in.plane_len % kLanes == 0) {
+    pack_avx512<true>(in, out, units, words, bf16_ok);
+  } else if (avx512 && !in.affine) {
+    pack_avx512<false>(in, out, units, words, bf16_ok);
+  } else {
+    pack_range(in, out, 0, units, words);
+  }
+}
+
+ReluOutput offset_by(ReluOutput out, std::int64_t at) {
+  return {out.f32 ? out.f32 + at : nullptr, out.bf16 ? out.bf16 + at : nullptr};
+}
+
 }  // namespace
 
 void relu_sign_pack(const float* src, ChannelAffine affine, const Planes& t, ReluOutput out,
                     std::uint64_t* words, std::int64_t word_stride) {
-  static const bool avx512 = __builtin_cpu_supports("avx512f");
-  static const bool bf16_ok = __builtin_cpu_supports("avx512bf16");
   const std::int64_t units = t.per_image();
 #pragma omp parallel for schedule(static)
   for (std::int64_t i = 0; i < t.images; ++i) {
-    const ImageInput in{src + i * units, affine, t.plane_len};
-    const ReluOutput o{out.f32 ? out.f32 + i * units : nullptr,
-                       out.bf16 ? out.bf16 + i * units : nullptr};
-    std::uint64_t* w = words ? words + i * word_stride : nullptr;
-    if (avx512 && affine && t.plane_len % kLanes == 0) {
-      pack_avx512<true>(in, o, units, w, bf16_ok);
-    } else if (avx512 && !affine) {
-      pack_avx512<false>(in, o, units, w, bf16_ok);
-    } else {
-      pack_range(in, o, 0, units, w);
-    }
+    pack({src + i * units, affine, t.plane_len}, offset_by(out, i * units), units,
+         words ? words + i * word_stride : nullptr);
   }
 }
 
-}  // namespace naswot::engine
-
-namespace naswot::engine {
-
 void add_relu_sign_pack(std::span<const AddTerm> terms, const Planes& t, float* sum, ReluOutput out,
                         std::uint64_t* words, std::int64_t word_stride) {
-  static const bool avx512 = __builtin_cpu_supports("avx512f");
-  static const bool bf16_ok = __builtin_cpu_supports("avx512bf16");
   constexpr std::int64_t kPiece = 2048;  // a multiple of 64: pieces fill whole sign words
   const std::int64_t units = t.per_image();
 #pragma omp parallel for schedule(static)
@@ -129,14 +130,8 @@ void add_relu_sign_pack(std::span<const AddTerm> terms, const Planes& t, float* 
       const std::int64_t at = i * units + begin, len = std::min(kPiece, units - begin);
       float* piece = sum ? sum + at : local;
       sum_range(terms, t, at, len, piece);
-      const ImageInput in{piece, {}, t.plane_len};
-      const ReluOutput o{out.f32 ? out.f32 + at : nullptr, out.bf16 ? out.bf16 + at : nullptr};
-      std::uint64_t* w = words ? words + i * word_stride + begin / 64 : nullptr;
-      if (avx512) {
-        pack_avx512<false>(in, o, len, w, bf16_ok);
-      } else {
-        pack_range(in, o, 0, len, w);
-      }
+      pack({piece, {}, t.plane_len}, offset_by(out, at), len,
+           words ? words + i * word_stride + begin / 64 : nullptr);
     }
   }
 }
