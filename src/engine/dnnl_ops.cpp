@@ -83,9 +83,16 @@ Primitive make_conv(const dnnl::engine& eng, const Graph& g, const Node& n, int 
       w.groups == 1 ? memory::dims{n.shape.c, in.c, w.kh, w.kw}
                     : memory::dims{w.groups, n.shape.c / w.groups, in.c / w.groups, w.kh, w.kw};
   memory::desc weights(wdims, compute, tag::any);
-  dnnl::convolution_forward::desc d(
-      dnnl::prop_kind::forward_inference, dnnl::algorithm::convolution_direct, src, weights, dst,
-      {w.stride_h, w.stride_w}, {w.dil_h - 1, w.dil_w - 1}, {w.pad_t, w.pad_l}, {w.pad_b, w.pad_r});
+  const memory::dims strides{w.stride_h, w.stride_w}, dilation{w.dil_h - 1, w.dil_w - 1};
+  const memory::dims pad_l{w.pad_t, w.pad_l}, pad_r{w.pad_b, w.pad_r};
+  const auto d =
+      n.bias ? dnnl::convolution_forward::desc(dnnl::prop_kind::forward_inference,
+                                               dnnl::algorithm::convolution_direct, src, weights,
+                                               memory::desc({n.shape.c}, dt::f32, tag::x), dst,
+                                               strides, dilation, pad_l, pad_r)
+             : dnnl::convolution_forward::desc(dnnl::prop_kind::forward_inference,
+                                               dnnl::algorithm::convolution_direct, src, weights,
+                                               dst, strides, dilation, pad_l, pad_r);
   dnnl::convolution_forward::primitive_desc pd(d, user_scratch(), eng);
   Primitive p;
   p.prim = dnnl::convolution_forward(pd);

@@ -258,7 +258,7 @@ Plan Executor::prepare(const Graph& g, const PrepareOptions& options) {
     const auto& uses = consumers[static_cast<size_t>(i)];
     p.bf16_out[static_cast<size_t>(i)] =
         impl_->options.precision == Precision::kBF16 && p.channel_block != 8 && n.op == Op::kRelu &&
-        !uses.empty() && i != g.output && !options.keep_all_buffers &&
+        std::isinf(n.relu_max) && !uses.empty() && i != g.output && !options.keep_all_buffers &&
         std::all_of(uses.begin(), uses.end(), [&](NodeId u) { return g[u].op == Op::kConv; });
     p.node_md[static_cast<size_t>(i)] =
         p.bf16_out[static_cast<size_t>(i)]
@@ -485,6 +485,16 @@ void fill_normal_init(const Node& n, std::uint64_t weight_seed, std::int64_t n_w
   std::fill_n(bias, n_bias, 0.0f);
 }
 
+// WeightInit::kGiven: the graph's own parameters (weights then bias at rng_offset).
+void copy_given_weights(const Graph& g, std::int64_t at, std::int64_t n_weights, float* weights,
+                        float* bias, std::int64_t n_bias) {
+  NASWOT_CHECK(g.given_weights != nullptr &&
+               at + n_weights + n_bias <= static_cast<std::int64_t>(g.given_weights->size()));
+  const float* from = g.given_weights->data() + at;
+  std::copy_n(from, n_weights, weights);
+  std::copy_n(from + n_weights, n_bias, bias);
+}
+
 }  // namespace
 
 void Executor::run(const Plan& plan, const Tensor& batch, std::uint64_t weight_seed,
@@ -545,7 +555,15 @@ void Executor::run(const Plan& plan, const Tensor& batch, std::uint64_t weight_s
   std::int64_t drawn = 0;
   // A oneDNN step; a conv/linear one first draws its weights when the plan needs fresh ones.
   auto run_primitive = [&](Step& s) {
-    if (init_weights && s.weight_reorder && p.graph[s.node].init != WeightInit::kTorchDefault) {
+    if (init_weights && s.weight_reorder && p.graph[s.node].init == WeightInit::kGiven) {
+      copy_given_weights(p.graph, s.rng_offset, s.n_weights,
+                         reinterpret_cast<float*>(base + s.user_offset),
+                         reinterpret_cast<float*>(base + s.weights_offset +
+                                                  aligned(s.prim->weights_md.get_size())),
+                         s.n_bias);
+      s.weight_reorder->execute(ex.strm, s.user_weights, s.weights);
+    } else if (init_weights && s.weight_reorder &&
+               p.graph[s.node].init != WeightInit::kTorchDefault) {
       fill_normal_init(p.graph[s.node], weight_seed, s.n_weights,
                        reinterpret_cast<float*>(base + s.user_offset),
                        reinterpret_cast<float*>(base + s.weights_offset +
@@ -631,6 +649,9 @@ void Executor::run(const Plan& plan, const Tensor& batch, std::uint64_t weight_s
         relu_sign_pack(reinterpret_cast<const float*>(base + s.src_offset),
                        affine_at(s.src_affine, s.planes), s.planes, out,
                        m ? m->words.data() + s.word_offset : nullptr, m ? m->words_per_row : 0);
+        if (const double max = p.graph[s.node].relu_max; out.f32 && !std::isinf(max))
+          clip_above(out.f32, static_cast<std::int64_t>(s.dst_bytes / sizeof(float)),
+                     static_cast<float>(max));
         break;
       }
       case Op::kAvgPool: {

@@ -1,6 +1,7 @@
 #include "engine/fusion.h"
 
 #include <algorithm>
+#include <cmath>
 #include <initializer_list>
 
 #include "engine/dnnl_ops.h"
@@ -65,8 +66,8 @@ Fusion plan_fusion(const Graph& g, const std::vector<std::vector<NodeId>>& consu
         f.lazy_pool[static_cast<size_t>(i)] = true;
         make_lazy(n, i, last_use);
       }
-    } else if (n.op == Op::kRelu && may_defer && !n.inputs.empty() &&
-               g[n.inputs[0]].op == Op::kAdd) {
+    } else if (n.op == Op::kRelu && may_defer && !n.inputs.empty() && std::isinf(n.relu_max) &&
+               g[n.inputs[0]].op == Op::kAdd) {  // a clipped ReLU clips in its own step
       const NodeId sum = n.inputs[0];
       if (f.fused_relu[static_cast<size_t>(sum)] >= 0) continue;  // an unmerged second ReLU
       f.fused_relu[static_cast<size_t>(sum)] = static_cast<NodeId>(i);

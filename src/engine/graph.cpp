@@ -86,7 +86,7 @@ NodeId GraphBuilder::input(Shape shape) {
   return push(std::move(n));
 }
 
-NodeId GraphBuilder::conv(NodeId x, std::int64_t c_out, Window w, WeightInit init) {
+NodeId GraphBuilder::conv(NodeId x, std::int64_t c_out, Window w, WeightInit init, bool bias) {
   const Shape& in = shape(x);
   NASWOT_CHECK(w.groups >= 1 && in.c % w.groups == 0 && c_out % w.groups == 0);
   Node n;
@@ -95,8 +95,9 @@ NodeId GraphBuilder::conv(NodeId x, std::int64_t c_out, Window w, WeightInit ini
   n.window = w;
   n.shape = windowed(in, w, c_out);
   n.init = init;
+  n.bias = bias;
   n.rng_offset = rng_draws_;
-  rng_draws_ += c_out * (in.c / w.groups) * w.kh * w.kw;
+  rng_draws_ += c_out * (in.c / w.groups) * w.kh * w.kw + (bias ? c_out : 0);
   return push(std::move(n));
 }
 
@@ -116,6 +117,13 @@ NodeId GraphBuilder::relu(NodeId x, std::int32_t site_weight) {
   n.shape = shape(x);
   n.site_weight = site_weight;
   return push(std::move(n));
+}
+
+NodeId GraphBuilder::clipped_relu(NodeId x, std::int32_t site_weight, double max) {
+  NASWOT_CHECK(max > 0.0);
+  const NodeId id = relu(x, site_weight);
+  graph_.nodes.back().relu_max = max;
+  return id;
 }
 
 namespace {
@@ -225,12 +233,17 @@ Graph GraphBuilder::finish(NodeId output) && {
   return std::move(graph_);
 }
 
+void GraphBuilder::set_given_weights(std::shared_ptr<const std::vector<float>> weights) {
+  graph_.given_weights = std::move(weights);
+}
+
 std::int64_t Graph::n_params() const {
   std::int64_t total = 0;
   for (const Node& n : nodes) {
     if (n.op == Op::kConv) {
       total +=
-          n.shape.c * ((*this)[n.inputs[0]].shape.c / n.window.groups) * n.window.kh * n.window.kw;
+          n.shape.c * ((*this)[n.inputs[0]].shape.c / n.window.groups) * n.window.kh * n.window.kw +
+          (n.bias ? n.shape.c : 0);
     } else if (n.op == Op::kLinear) {
       total += n.shape.c * (*this)[n.inputs[0]].shape.per_image() + (n.bias ? n.shape.c : 0);
     } else if (n.op == Op::kBatchNorm) {
@@ -275,6 +288,9 @@ std::string Graph::to_string() const {
                        n.window.pad_t, n.window.groups);
     }
     if (n.op == Op::kRelu) s += fmt::format("[w{}]", n.site_weight);
+    if (n.op == Op::kRelu && n.relu_max != std::numeric_limits<double>::infinity())
+      s += fmt::format("[max {}]", n.relu_max);
+    if (n.op == Op::kConv && n.bias) s += "[bias]";
     s += "(";
     for (std::size_t k = 0; k < n.inputs.size(); ++k) {
       s += fmt::format("{}%{}", k ? ", " : "", n.inputs[k]);

@@ -4,7 +4,8 @@
 // values no counted site needs. See passes.h for the rules and reference-semantics.md §1.4.
 #include "naswot/engine/passes.h"
 
-#include <unordered_map>
+#include <map>
+#include <utility>
 
 #include "naswot/util/error.h"
 
@@ -40,6 +41,7 @@ bool is_zero_value(const Graph& g, std::size_t i, const std::vector<bool>& zero)
         if (!zero[static_cast<size_t>(in)]) return false;
       }
       return true;
+    case Op::kConv:
     case Op::kLinear:
       return !n.bias && zero[static_cast<size_t>(n.inputs[0])];
     default:
@@ -56,7 +58,9 @@ Graph reduce_for_scoring(const Graph& input, const ScoringGraphOptions& options)
   std::vector<NodeId> alias(n, -1);  // forwarded to this earlier node
   std::vector<std::vector<NodeId>> inputs(n);
   std::vector<std::int32_t> weight(n, 0);
-  std::unordered_map<NodeId, NodeId> relu_of;  // resolved input -> canonical ReLU
+  // (resolved input, clip) -> canonical ReLU: a ReLU and a ReLU6 of one tensor share their sign
+  // bits but not their outputs.
+  std::map<std::pair<NodeId, double>, NodeId> relu_of;
   auto resolve = [&](NodeId x) {
     return alias[static_cast<size_t>(x)] >= 0 ? alias[static_cast<size_t>(x)] : x;
   };
@@ -71,7 +75,7 @@ Graph reduce_for_scoring(const Graph& input, const ScoringGraphOptions& options)
     }
     if (node.op == Op::kAdd && inputs[i].size() == 1) alias[i] = inputs[i][0];
     if (node.op == Op::kRelu) {
-      auto [it, fresh] = relu_of.try_emplace(inputs[i][0], static_cast<NodeId>(i));
+      auto [it, fresh] = relu_of.try_emplace({inputs[i][0], node.relu_max}, static_cast<NodeId>(i));
       if (!fresh) alias[i] = it->second;
       weight[static_cast<size_t>(it->second)] += node.site_weight;
     }
@@ -93,6 +97,7 @@ Graph reduce_for_scoring(const Graph& input, const ScoringGraphOptions& options)
   }
 
   Graph out;
+  out.given_weights = g.given_weights;
   std::vector<NodeId> new_id(n, -1);
   for (std::size_t i = 0; i < n; ++i) {
     if (alias[i] >= 0 || !(need[i] || site[i])) continue;

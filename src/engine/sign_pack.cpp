@@ -136,4 +136,9 @@ void add_relu_sign_pack(std::span<const AddTerm> terms, const Planes& t, float* 
   }
 }
 
+void clip_above(float* x, std::int64_t count, float max) {
+#pragma omp parallel for schedule(static)
+  for (std::int64_t k = 0; k < count; ++k) x[k] = std::min(x[k], max);
+}
+
 }  // namespace naswot::engine

@@ -30,4 +30,8 @@ void relu_sign_pack(const float* src, ChannelAffine affine, const Planes& t, Rel
 void add_relu_sign_pack(std::span<const AddTerm> terms, const Planes& t, float* sum, ReluOutput out,
                         std::uint64_t* words, std::int64_t word_stride);
 
+// ReLU6 and other clipped ReLUs: x = min(x, max) over `count` floats, after relu_sign_pack
+// wrote max(x, 0) (the sign bits do not depend on the clip).
+void clip_above(float* x, std::int64_t count, float max);
+
 }  // namespace naswot::engine

@@ -7,9 +7,11 @@
 
 #include <gtest/gtest.h>
 
+#include <bit>
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <memory>
 #include <vector>
 
 #include "naswot/engine/graph.h"
@@ -595,6 +597,74 @@ TEST(Executor, ExplicitNormalInitsHaveTheirStandardDeviation) {
   // Two same-shaped convs get different weights (each node has its own stream).
   EXPECT_NE(testing::naive_params(g, conv, kWeightSeed).weights,
             testing::naive_params(g, same, kWeightSeed).weights);
+}
+
+TEST(Executor, ConvBiasMatchesNaive) {
+  // PyTorch's Conv2d(bias=True): the bias drawn after the weights, then the next layer's.
+  for (const std::int64_t c : {3, 8, 16}) {
+    GraphBuilder b;
+    NodeId x = b.input({2, 3, 7, 7});
+    x = b.conv(x, c, window(3, 2, 1), WeightInit::kTorchDefault, true);
+    x = b.conv(x, 16, window(3, 1, 1, c == 16 ? 16 : 1), WeightInit::kTorchDefault, true);
+    x = b.conv(x, 8, square(1, 1, 0));
+    const Graph g = std::move(b).finish(x);
+    EXPECT_EQ(g.n_params(), c * 27 + c + 16 * (c == 16 ? 1 : c) * 9 + 16 + 8 * 16);
+    expect_matches_naive(g);
+  }
+}
+
+TEST(Executor, ClippedReluMatchesNaive) {
+  // ReLU6 on a wide input (x10) so that many values are clipped; both a plain ReLU and a ReLU6
+  // of one tensor, which the scoring reduction must not merge.
+  GraphBuilder b;
+  const NodeId x =
+      b.conv(b.input({2, 16, 6, 6}), 16, square(3, 1, 1), WeightInit::kTorchDefault, true);
+  const NodeId r6 = b.clipped_relu(x, 1, 6.0);
+  const NodeId r = b.relu(x, 1);
+  const NodeId s = b.add(std::vector<NodeId>{b.conv(r6, 16, square(1, 1, 0)), r});
+  const NodeId top = b.clipped_relu(s, 1, 0.5);  // a clipped ReLU of a sum (never fused)
+  const Graph g = std::move(b).finish(b.conv(top, 8, square(1, 1, 0)));
+  Tensor batch = gaussian(g[0].shape, 3);
+  for (float& v : batch.data) v *= 10.0f;
+  const auto want = testing::naive_forward(g, batch, kWeightSeed);
+  double clipped = 0;
+  for (double v : want[static_cast<std::size_t>(r6)].data) clipped += v == 6.0;
+  EXPECT_GT(clipped, 10);
+  expect_matches_naive(g, 3);
+  // Scoring mode (fusion on): the codes equal the naive sign bits of every site.
+  const Graph reduced = reduce_for_scoring(g);
+  EXPECT_EQ(reduced.n_counted_units(), 3 * 16 * 36);
+  Executor ex;
+  SignCodes codes;
+  ex.run(ex.prepare(reduced), batch, kWeightSeed, codes);
+  const auto sites = testing::naive_counted_sites(g);
+  const std::vector<double> k = testing::naive_kernel(g, want, sites);
+  ASSERT_EQ(codes.n_units(), 3 * 16 * 36);
+  std::int64_t same = 0;  // K_01 from the packed codes: N_A minus Hamming distance
+  for (const BitMatrix& m : codes.blocks) {
+    for (std::int64_t w = 0; w < m.words_per_row; ++w)
+      same -= m.weight * std::popcount(m.words[static_cast<std::size_t>(w)] ^
+                                       m.words[static_cast<std::size_t>(m.words_per_row + w)]);
+  }
+  EXPECT_EQ(codes.n_units() + same, k[1]);
+}
+
+TEST(Executor, GivenWeightsAreUsedAsTheyAre) {
+  GraphBuilder b;
+  NodeId x = b.input({2, 3, 5, 5});
+  x = b.relu(b.conv(x, 8, square(3, 1, 1), WeightInit::kGiven, true), 1);
+  x = b.linear(b.global_avg_pool(x), 4, true, WeightInit::kGiven);
+  auto weights = std::make_shared<std::vector<float>>(b.n_draws());
+  Rng rng(5);
+  for (float& w : *weights) w = rng.uniform(-0.5f, 0.5f);
+  b.set_given_weights(weights);
+  const Graph g = std::move(b).finish(x);
+  EXPECT_EQ(g.n_params(), static_cast<std::int64_t>(weights->size()));
+  const testing::NaiveParams p = testing::naive_params(g, 1, kWeightSeed);
+  EXPECT_EQ(p.weights[0], (*weights)[0]);
+  EXPECT_EQ(p.bias[7], (*weights)[8 * 27 + 7]);
+  expect_matches_naive(g);
+  EXPECT_EQ(reduce_for_scoring(g).given_weights, weights);
 }
 
 }  // namespace

@@ -59,7 +59,7 @@ NaiveTensor conv(const Graph& g, NodeId id, const NaiveTensor& x, std::uint64_t 
               }
             }
           }
-          y.at(in, oc, oh, ow) = sum;
+          y.at(in, oc, oh, ow) = sum + (n.bias ? p.bias[static_cast<std::size_t>(oc)] : 0.0);
         }
       }
     }
@@ -170,6 +170,14 @@ NaiveParams naive_params(const Graph& g, NodeId id, std::uint64_t weight_seed) {
   NASWOT_CHECK(n.op == Op::kConv || n.op == Op::kLinear);
   const std::int64_t fan = fan_in(g, n);
   NaiveParams p;
+  const std::int64_t n_bias = n.bias ? n.shape.c : 0;
+  if (n.init == engine::WeightInit::kGiven) {  // the graph's own, weights then bias
+    NASWOT_CHECK(g.given_weights != nullptr);
+    const float* from = g.given_weights->data() + n.rng_offset;
+    p.weights.assign(from, from + n.shape.c * fan);
+    p.bias.assign(from + n.shape.c * fan, from + n.shape.c * fan + n_bias);
+    return p;
+  }
   if (n.init != engine::WeightInit::kTorchDefault) {
     // The explicit normal inits: the node's own stream, bias 0 (executor.cpp).
     const double sigma =
@@ -179,7 +187,7 @@ NaiveParams naive_params(const Graph& g, NodeId id, std::uint64_t weight_seed) {
     Rng own(derive_seed(weight_seed, static_cast<std::uint64_t>(n.rng_offset)));
     for (std::int64_t k = 0; k < n.shape.c * fan; ++k)
       p.weights.push_back(static_cast<float>(sigma * own.normal()));
-    if (n.op == Op::kLinear && n.bias) p.bias.assign(static_cast<std::size_t>(n.shape.c), 0.0);
+    p.bias.assign(static_cast<std::size_t>(n_bias), 0.0);
     return p;
   }
   Rng rng(weight_seed);
@@ -187,7 +195,7 @@ NaiveParams naive_params(const Graph& g, NodeId id, std::uint64_t weight_seed) {
   const double wb = kaiming_bound(fan);
   for (std::int64_t k = 0; k < n.shape.c * fan; ++k)
     p.weights.push_back(rng.uniform(static_cast<float>(-wb), static_cast<float>(wb)));
-  if (n.op == Op::kLinear && n.bias) {
+  if (n.bias) {
     const double bb = 1.0 / std::sqrt(static_cast<double>(fan));
     for (std::int64_t k = 0; k < n.shape.c; ++k)
       p.bias.push_back(rng.uniform(static_cast<float>(-bb), static_cast<float>(bb)));
@@ -219,7 +227,7 @@ std::vector<NaiveTensor> naive_forward(const Graph& g, const Tensor& input,
           break;
         case Op::kRelu:
           for (std::size_t k = 0; k < y.data.size(); ++k)
-            y.data[k] = in(0).data[k] > 0.0 ? in(0).data[k] : 0.0;
+            y.data[k] = std::min(in(0).data[k] > 0.0 ? in(0).data[k] : 0.0, node.relu_max);
           break;
         case Op::kAvgPool:
         case Op::kMaxPool:

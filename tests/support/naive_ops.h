@@ -36,7 +36,7 @@ struct NaiveTensor {
 // the node's rng_offset draws, weights U(±kaiming_bound(fan_in)) in PyTorch order (conv
 // OIHW with I = C_in/groups, linear out x C*H*W), then the bias U(±1/sqrt(fan_in)). For the
 // explicit normal inits (WeightInit): Rng(derive_seed(seed, rng_offset)), weights
-// sigma * normal() in the same order, bias 0.
+// sigma * normal() in the same order, bias 0. kGiven: the graph's given_weights at rng_offset.
 struct NaiveParams {
   std::vector<double> weights, bias;
 };

@@ -1,9 +1,12 @@
 // The network IR: a flat list of nodes in topological order (ggml's idea). A graph is plain
-// data that says what to compute; it holds no weights and no memory, and building one touches
-// neither oneDNN nor any buffer. Executor (executor.h) runs it; passes (passes.h) rewrite it.
+// data that says what to compute; it holds no memory and no weights (bar an imported model's
+// shared, immutable initializers), and building one touches neither oneDNN nor any buffer. Executor
+// (executor.h) runs it; passes (passes.h) rewrite it.
 #pragma once
 
 #include <cstdint>
+#include <limits>
+#include <memory>
 #include <span>
 #include <string>
 #include <vector>
@@ -14,9 +17,9 @@ using NodeId = std::int32_t;
 
 enum class Op : std::int8_t {
   kInput,          // the image batch, NCHW
-  kConv,           // 2-D convolution, no bias
+  kConv,           // 2-D convolution, optional bias
   kBatchNorm,      // training mode: batch mean / biased variance over N,H,W; eps 1e-5; γ=1, β=0
-  kRelu,           // max(x, 0); a counted site records (x > 0) per unit
+  kRelu,           // min(max(x, 0), relu_max); a counted site records (x > 0) per unit
   kAvgPool,        // average pool, padding not counted in the divisor
   kMaxPool,        // max pool, padding never wins
   kAdd,            // elementwise sum of >= 1 same-shaped inputs
@@ -36,6 +39,9 @@ enum class WeightInit : std::int8_t {
   kTorchDefault,         // weights and bias U(±1/sqrt(fan_in)) (kaiming_uniform a=sqrt(5))
   kKaimingNormalFanOut,  // weights N(0, sqrt(2 / (kh·kw·C_out))), bias 0 (NB101 convs)
   kNormal001,            // weights N(0, 0.01), bias 0 (NB101 classifier)
+  // Copied from Graph::given_weights: the weights (PyTorch order) at rng_offset, then the bias
+  // (an imported model's initializers, `--weights keep`).
+  kGiven,
 };
 
 [[nodiscard]] const char* op_name(Op op);
@@ -64,9 +70,11 @@ struct Node {
   std::vector<NodeId> inputs;
   Shape shape;                   // output shape, inferred when the node is added
   Window window;                 // kConv, kAvgPool, kMaxPool, kZero (stride only), kPad (pads)
-  bool bias = false;             // kLinear
+  bool bias = false;             // kConv, kLinear
   std::int32_t site_weight = 0;  // kRelu: how many counted ReLU sites read this input
-  std::int64_t rng_offset = 0;   // kConv/kLinear: 32-bit draws before its weights (init order)
+  // kRelu: the upper clip (6 for ReLU6); the sign bit is (x > 0) whatever the clip.
+  double relu_max = std::numeric_limits<double>::infinity();
+  std::int64_t rng_offset = 0;  // kConv/kLinear: 32-bit draws before its weights (init order)
   WeightInit init = WeightInit::kTorchDefault;  // kConv/kLinear
   friend bool operator==(const Node&, const Node&) = default;
 };
@@ -74,6 +82,9 @@ struct Node {
 struct Graph {
   std::vector<Node> nodes;  // topological: inputs of node i are < i
   NodeId output = -1;       // the logits
+  // The parameters of kGiven nodes, each node's weights then bias at its rng_offset; shared
+  // and immutable, so copies of a graph (and its passes) share one array. Null when unused.
+  std::shared_ptr<const std::vector<float>> given_weights;
 
   [[nodiscard]] const Node& operator[](NodeId id) const { return nodes[static_cast<size_t>(id)]; }
   [[nodiscard]] std::int64_t size() const { return static_cast<std::int64_t>(nodes.size()); }
@@ -93,10 +104,14 @@ struct Graph {
 class GraphBuilder {
  public:
   NodeId input(Shape shape);
-  NodeId conv(NodeId x, std::int64_t c_out, Window w, WeightInit init = WeightInit::kTorchDefault);
+  // A convolution; with `bias`, torch draws the bias U(±1/sqrt(fan_in)) after the weights.
+  NodeId conv(NodeId x, std::int64_t c_out, Window w, WeightInit init = WeightInit::kTorchDefault,
+              bool bias = false);
   NodeId batch_norm(NodeId x);
   // A ReLU; `site_weight` = how many of the reference's hooked sites see its input (0: none).
   NodeId relu(NodeId x, std::int32_t site_weight);
+  // min(max(x, 0), max) (ReLU6 for max = 6): a ReLU site all the same. REQUIRES: max > 0.
+  NodeId clipped_relu(NodeId x, std::int32_t site_weight, double max);
   NodeId avg_pool(NodeId x, Window w);
   NodeId max_pool(NodeId x, Window w);
   NodeId add(std::span<const NodeId> xs);
@@ -115,6 +130,10 @@ class GraphBuilder {
   [[nodiscard]] const Shape& shape(NodeId x) const;
   // Ends building; `output` is the logits node.
   [[nodiscard]] Graph finish(NodeId output) &&;
+  // The parameters of kGiven nodes (see Graph::given_weights), indexed by rng_offset.
+  void set_given_weights(std::shared_ptr<const std::vector<float>> weights);
+  // Parameters (32-bit draws) numbered so far: the rng_offset of the next conv/linear node.
+  [[nodiscard]] std::int64_t n_draws() const { return rng_draws_; }
 
  private:
   NodeId push(Node node);
