@@ -71,7 +71,7 @@ Table read_nds_json(const std::filesystem::path& path, const NdsArchKey& arch_ke
       throw InputError(where, "has no numeric \"test_ep_top1\" list");
     std::string arch;
     try {
-      arch = arch_key(e["net"]);
+      arch = arch_key(e["net"].dump());
     } catch (const InputError& err) {
       throw InputError(where, err.what());
     }

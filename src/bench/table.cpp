@@ -135,15 +135,16 @@ class CsvReader {
   std::int64_t record_line_ = 1;  // line where the current record starts
 };
 
-// Names of the columns forming the arch key, by the rule documented at Table::row_of_arch;
-// empty when the table has none.
-std::vector<std::string> arch_key_columns(const std::vector<std::string>& columns) {
-  const auto has = [&](std::string_view name) {
+// Names of the columns forming the arch key: the first candidate the table has all of; empty
+// when it has none.
+std::vector<std::string> arch_key_columns(const std::vector<std::string>& columns,
+                                          const KeyColumns& keys) {
+  const auto has = [&](const std::string& name) {
     return std::find(columns.begin(), columns.end(), name) != columns.end();
   };
-  if (has("arch")) return {"arch"};
-  if (has("channels")) return {"channels"};
-  if (has("adjacency") && has("ops")) return {"adjacency", "ops"};
+  for (const std::vector<std::string>& key : keys) {
+    if (!key.empty() && std::all_of(key.begin(), key.end(), has)) return key;
+  }
   return {};
 }
 
@@ -157,7 +158,17 @@ std::optional<std::int64_t> parse_int64(std::string_view text) {
 
 }  // namespace
 
-Table Table::read_csv(const std::filesystem::path& path) {
+std::string describe_keys(const KeyColumns& keys) {
+  std::string out;
+  for (const std::vector<std::string>& key : keys) {
+    std::string one;
+    for (const std::string& c : key) one += (one.empty() ? "" : " + ") + c;
+    out += (out.empty() ? "" : ", or ") + one;
+  }
+  return out;
+}
+
+Table Table::read_csv(const std::filesystem::path& path, const KeyColumns& keys) {
   Table t;
   t.source_ = path.string();
   const std::string data = read_whole_file(path, t.source_);
@@ -172,7 +183,7 @@ Table Table::read_csv(const std::filesystem::path& path) {
     }
   }
   const auto n_lines = static_cast<std::size_t>(std::count(data.begin(), data.end(), '\n'));
-  t.set_columns(std::move(columns), n_lines);
+  t.set_columns(std::move(columns), n_lines, keys);
   std::vector<std::string> record;
   while (reader.next(record)) {
     t.add_row(std::move(record), reader.record_line(), false);
@@ -183,28 +194,29 @@ Table Table::read_csv(const std::filesystem::path& path) {
 }
 
 Table Table::from_rows(std::string source, std::vector<std::string> columns,
-                       std::vector<std::vector<std::string>> rows) {
+                       std::vector<std::vector<std::string>> rows, const KeyColumns& keys) {
   Table t;
   t.source_ = std::move(source);
-  t.set_columns(std::move(columns), rows.size());
+  t.set_columns(std::move(columns), rows.size(), keys);
   for (std::size_t r = 0; r < rows.size(); ++r)
     t.add_row(std::move(rows[r]), static_cast<std::int64_t>(r) + 1, true);
   if (t.cells_.empty()) throw InputError(t.source_, "no data rows");
   return t;
 }
 
-void Table::set_columns(std::vector<std::string> columns, std::size_t expected_rows) {
+void Table::set_columns(std::vector<std::string> columns, std::size_t expected_rows,
+                        const KeyColumns& keys) {
   columns_ = std::move(columns);
   index_col_ = column_index("index");
   key_cols_.clear();
   key_name_.clear();
-  for (const std::string& name : arch_key_columns(columns_)) {
+  key_names_ = arch_key_columns(columns_, keys);
+  for (const std::string& name : key_names_) {
     key_cols_.push_back(column_index(name));
     key_name_ += key_name_.empty() ? name : "|" + name;
   }
   if (index_col_ < 0 && key_cols_.empty()) {
-    throw InputError(source_,
-                     "no key column (needs 'arch', 'channels', 'adjacency' and 'ops', or 'index')");
+    throw InputError(source_, "no key column (needs " + describe_keys(keys) + ", or index)");
   }
   cells_.reserve(expected_rows);
   line_of_row_.reserve(expected_rows);
@@ -231,11 +243,7 @@ void Table::add_row(std::vector<std::string> record, std::int64_t line, bool fir
     }
   }
   if (!key_cols_.empty()) {
-    std::string key = record[static_cast<std::size_t>(key_cols_[0])];
-    for (std::size_t k = 1; k < key_cols_.size(); ++k) {
-      key += '|';
-      key += record[static_cast<std::size_t>(key_cols_[k])];
-    }
+    std::string key = join_key(record);
     if (key.size() == key_cols_.size() - 1) {  // every part empty
       throw InputError(at_line(source_, line), "empty " + key_name_);
     }
@@ -252,6 +260,20 @@ void Table::add_row(std::vector<std::string> record, std::int64_t line, bool fir
 }
 
 bool Table::has_column(std::string_view name) const { return column_index(name) >= 0; }
+
+std::string Table::join_key(const std::vector<std::string>& record) const {
+  std::string key = record[static_cast<std::size_t>(key_cols_[0])];
+  for (std::size_t k = 1; k < key_cols_.size(); ++k) {
+    key += '|';
+    key += record[static_cast<std::size_t>(key_cols_[k])];
+  }
+  return key;
+}
+
+std::string Table::arch_key(std::int64_t row) const {
+  NASWOT_CHECK(has_arch_key() && row >= 0 && row < n_rows());
+  return join_key(cells_[static_cast<std::size_t>(row)]);
+}
 
 std::optional<std::int64_t> Table::row_of_arch(std::string_view arch) const {
   const auto it = row_by_arch_.find(std::string(arch));
@@ -298,10 +320,9 @@ void Table::require_column(std::string_view column) const {
 }
 
 std::vector<std::string> Table::metric_columns() const {
-  const std::vector<std::string> keys = arch_key_columns(columns_);
   std::vector<std::string> metrics;
   for (const std::string& c : columns_) {
-    if (c != "index" && std::find(keys.begin(), keys.end(), c) == keys.end()) {
+    if (c != "index" && std::find(key_names_.begin(), key_names_.end(), c) == key_names_.end()) {
       metrics.push_back(c);
     }
   }

@@ -27,8 +27,8 @@ std::vector<std::int64_t> indices_to_scan(const ScanOptions& o, const Context& c
   std::int64_t size = 0;
   if (ctx.table) {
     size = ctx.table->n_rows();
-  } else if (ctx.space->size()) {
-    size = *ctx.space->size();
+  } else if (const spaces::Enumeration* list = ctx.space->enumeration()) {
+    size = list->size();
   } else {
     throw InputError("--all/--range", fmt::format("the {} space is not enumerable; give --bench",
                                                   ctx.space->name()));

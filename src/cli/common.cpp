@@ -9,18 +9,18 @@
 
 #include "naswot/bench/nds.h"
 #include "naswot/search/memory.h"
-#include "naswot/spaces/anynet.h"
 #include "naswot/util/error.h"
 
 namespace naswot::cli {
 
 void add_common_options(CLI::App& app, CommonOptions& o) {
   app.add_option("--space", o.space,
-                 fmt::format("search space ({})", fmt::join(spaces::space_names(), ", ")))
+                 fmt::format("search space ({}), optionally with options NAME:KEY=VALUE,... "
+                             "(see `naswot spaces`)",
+                             fmt::join(spaces::space_names(), ", ")))
       ->capture_default_str();
   app.add_option("--stem-channels", o.stem_channels,
-                 "nb101: width of the stem and first stack (default 16 as the reference; 128 = "
-                 "the official network)");
+                 "same as the space option stem=N (for the spaces that have a stem width)");
   app.add_option("--data", o.data, "images: gaussian | cifar10:PATH | cifar100:PATH | folder:PATH")
       ->capture_default_str();
   app.add_option("--batch-size", o.batch_size, "images per batch (K is batch x batch)")
@@ -53,7 +53,18 @@ std::uint64_t weight_seed(const CommonOptions& o) {
 
 Context load_context(const CommonOptions& o) {
   Context ctx;
-  ctx.space = spaces::make_space(o.space, {.stem_channels = o.stem_channels});
+  spaces::SpaceOptions space_options;
+  if (o.stem_channels) {
+    space_options.set("stem", std::to_string(*o.stem_channels),
+                      fmt::format("--stem-channels {}", *o.stem_channels));
+  }
+  try {
+    ctx.space = spaces::make_space(o.space, std::move(space_options));
+  } catch (const InputError& e) {  // the library names the space text; the CLI adds its flag
+    const std::string message = e.what();
+    if (!message.starts_with(o.space + ": ")) throw;
+    throw InputError("--space " + o.space, message.substr(o.space.size() + 2));
+  }
   if (o.batch_size < 2) {
     throw InputError(fmt::format("--batch-size {}", o.batch_size), "K needs at least 2 images");
   }
@@ -94,27 +105,36 @@ Context load_context(const CommonOptions& o) {
 }
 
 bench::Table read_bench(const std::string& path, const spaces::SearchSpace* space) {
-  if (std::filesystem::path(path).extension() != ".json") return bench::Table::read_csv(path);
-  // Without a space, the first net decides: genotype cells, else AnyNet.
+  if (std::filesystem::path(path).extension() != ".json") {
+    return bench::Table::read_csv(path, space ? space->table_keys() : spaces::all_table_keys());
+  }
+  // Without a space, the first net decides: the first registered space that reads it.
   std::unique_ptr<const spaces::SearchSpace> own;
-  // The reference derives parts of the network from the file name (§3.4): `_in` selects the
-  // ImageNet network of genotype spaces, and AnyNet's stem is overwritten by a name rule.
-  const std::string name = std::filesystem::path(path).stem().string();
-  return bench::read_nds_json(path, [&](const nlohmann::json& net) {
+  const std::string stem = std::filesystem::path(path).stem().string();
+  return bench::read_nds_json(path, [&](std::string_view net) {
     if (space == nullptr) {
-      own = spaces::make_space(net.contains("genotype") ? "darts" : "anynet");
+      std::optional<spaces::NdsMatch> match = spaces::space_for_nds(net, stem);
+      if (!match) throw InputError(net, "no search space reads this NDS net");
+      own = std::move(match->space);
       space = own.get();
+      return space->format(match->arch);
     }
-    nlohmann::json copy = net;
-    if (space->name() == "anynet") copy["stem_type"] = spaces::nds_reference_stem(name);
-    if (space->name() == "darts" && name.find("_in") != std::string::npos) copy["imagenet"] = true;
-    return space->format(space->parse(copy.dump()));
+    const std::optional<spaces::Arch> arch = space->from_nds(net, stem);
+    if (!arch) {
+      throw InputError(net, fmt::format("not a net of the {} space", space->name()));
+    }
+    return space->format(*arch);
   });
 }
 
 ScoreJoin join_scores(const std::string& scores_path, const std::string& bench_path,
                       const std::string& score_column, const std::vector<std::string>& metrics) {
-  ScoreJoin j{bench::Table::read_csv(scores_path), read_bench(bench_path, nullptr), {}, {}, {}, 0};
+  ScoreJoin j{bench::Table::read_csv(scores_path, {{"arch"}}),
+              read_bench(bench_path, nullptr),
+              {},
+              {},
+              {},
+              0};
   j.scores.require_column(score_column);
   if (!j.scores.has_column("arch"))
     throw InputError(scores_path, "has no `arch` column to join on");
@@ -155,19 +175,23 @@ spaces::Arch resolve_arch(const Context& ctx, const std::string& arch_text,
       row = *index;  // no `index` column (the NB101 subset): indexed by row position
     }
     if (!row) throw InputError(flag, fmt::format("not an index of {}", t.source()));
-    // The row's architecture text: `arch`, else the key row_of_arch joins on.
-    if (t.has_column("arch")) return ctx.space->parse(t.text(*row, "arch"));
-    if (t.has_column("channels")) return ctx.space->parse(t.text(*row, "channels"));
-    if (t.has_column("adjacency") && t.has_column("ops"))
-      return ctx.space->parse(t.text(*row, "adjacency") + "|" + t.text(*row, "ops"));
-    throw InputError(t.source(), "has no architecture column (arch, channels, adjacency + ops)");
+    // The row's architecture text is its key (the space's table_keys()).
+    if (!t.has_arch_key()) {
+      throw InputError(t.source(), fmt::format("has no architecture column ({})",
+                                               bench::describe_keys(ctx.space->table_keys())));
+    }
+    return ctx.space->parse(t.arch_key(*row));
   }
-  const auto size = ctx.space->size();
-  if (!size || *index < 0 || *index >= *size) {
+  const spaces::Enumeration* list = ctx.space->enumeration();
+  if (list == nullptr) {
+    throw InputError(flag, fmt::format("the {} space is not enumerable; give --bench or --arch",
+                                       ctx.space->name()));
+  }
+  if (*index < 0 || *index >= list->size()) {
     throw InputError(flag, fmt::format("out of range: the {} space has {} architectures",
-                                       ctx.space->name(), size.value_or(0)));
+                                       ctx.space->name(), list->size()));
   }
-  return ctx.space->at(*index);
+  return list->at(*index);
 }
 
 ProgressLine::ProgressLine(std::string label, bool quiet)

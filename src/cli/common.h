@@ -19,7 +19,7 @@ namespace naswot::cli {
 
 struct CommonOptions {
   std::string space = "nb201";
-  std::optional<std::int64_t> stem_channels;  // --stem-channels (nb101 only); unset: default
+  std::optional<std::int64_t> stem_channels;  // --stem-channels: the space option stem=N
   std::string data = "gaussian";
   std::int64_t batch_size = 128;
   std::string batch = "random";

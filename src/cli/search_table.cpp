@@ -82,7 +82,9 @@ int run_table_search(const SearchOptions& o) {
   std::vector<spaces::Arch> pool;
   if (!o.scores.empty()) {
     file = read_scores(o.scores, *ctx.space);
-    const auto size = ctx.space->size();
+    const spaces::Enumeration* list = ctx.space->enumeration();
+    const std::optional<std::int64_t> size =
+        list ? std::optional<std::int64_t>(list->size()) : std::nullopt;
     if (!size || std::ssize(file.score) < *size) {
       pool = file.archs;  // draw AREA's candidates among the scored architectures only
       if (!o.common.quiet) {

@@ -12,7 +12,7 @@
 // hook site and all are live, so the site counting mode does not matter here. The config
 // rewriting of the reference (bot_muls -> bms, num_gs -> gws, stem_w = 12, nc = 1, se_r = None,
 // double_plain_block -> vanilla_block) is applied by parse() (anynet_parse.cpp); the stem rule
-// that depends on the NDS file name is nds_reference_stem(), left to the caller.
+// that depends on the NDS file name is nds_reference_stem(), applied by from_nds().
 #include "naswot/spaces/anynet.h"
 
 #include <fmt/format.h>
@@ -26,6 +26,7 @@
 
 #include "anynet_parse.h"
 #include "naswot/util/error.h"
+#include "spaces/nds_net.h"
 
 namespace naswot::spaces {
 
@@ -218,14 +219,12 @@ std::string_view nds_reference_stem(std::string_view nds_name) {
   return nds_name.find("ResN") != std::string_view::npos ? "res_stem_in" : "simple_stem_in";
 }
 
-Arch AnynetSpace::at(std::int64_t) const {
-  NASWOT_CHECK(false && "anynet is not enumerable");
-  return {};
-}
-
-std::int64_t AnynetSpace::index_of(const Arch&) const {
-  NASWOT_CHECK(false && "anynet is not enumerable");
-  return -1;
+std::optional<Arch> AnynetSpace::from_nds(std::string_view net_json,
+                                          std::string_view file_stem) const {
+  nlohmann::json net = parse_nds_net(net_json);
+  if (net.contains("genotype")) return std::nullopt;
+  net["stem_type"] = nds_reference_stem(file_stem);
+  return parse(net.dump());
 }
 
 Arch AnynetSpace::parse(std::string_view text) const { return anynet_genes(parse_anynet(text)); }

@@ -18,6 +18,7 @@
 #include "naswot/spaces/blocks.h"
 #include "naswot/util/error.h"
 #include "spaces/darts_parse.h"
+#include "spaces/nds_net.h"
 
 namespace naswot::spaces {
 
@@ -306,14 +307,17 @@ DartsSpace::DartsSpace(std::int64_t channels, std::int64_t cells)
   }
 }
 
-Arch DartsSpace::at(std::int64_t) const {
-  NASWOT_CHECK(false && "the darts space is not enumerable");
-  return {};
+std::unique_ptr<const SearchSpace> DartsSpace::create(SpaceOptions& options) {
+  const std::int64_t c = options.take_int("C", 1, kMaxChannels).value_or(32);
+  return std::make_unique<DartsSpace>(c, options.take_int("L", 1, kMaxCells).value_or(8));
 }
 
-std::int64_t DartsSpace::index_of(const Arch&) const {
-  NASWOT_CHECK(false && "the darts space is not enumerable");
-  return -1;
+std::optional<Arch> DartsSpace::from_nds(std::string_view net_json,
+                                         std::string_view file_stem) const {
+  nlohmann::json net = parse_nds_net(net_json);
+  if (!net.contains("genotype")) return std::nullopt;
+  if (file_stem.find("_in") != std::string_view::npos) net["imagenet"] = true;
+  return parse(net.dump());
 }
 
 Arch DartsSpace::parse(std::string_view text) const {

@@ -118,14 +118,10 @@ Nb101Space::Nb101Space(std::int64_t stem_channels, std::int64_t stacks,
   }
 }
 
-Arch Nb101Space::at(std::int64_t) const {
-  NASWOT_CHECK(false && "nb101 is not enumerable");
-  return {};
-}
-
-std::int64_t Nb101Space::index_of(const Arch&) const {
-  NASWOT_CHECK(false && "nb101 is not enumerable");
-  return -1;
+std::unique_ptr<const SearchSpace> Nb101Space::create(SpaceOptions& options) {
+  const std::int64_t stem = options.take_int("stem", 5, 4096).value_or(16);
+  const std::int64_t stacks = options.take_int("stacks", 1, 100).value_or(3);
+  return std::make_unique<Nb101Space>(stem, stacks, options.take_int("cells", 1, 100).value_or(3));
 }
 
 Arch Nb101Space::parse(std::string_view text) const {

@@ -27,6 +27,11 @@ void check_arch(const Arch& arch) {
 
 }  // namespace
 
+std::unique_ptr<const SearchSpace> Nb201Space::create(SpaceOptions& options) {
+  const std::int64_t c = options.take_int("C", 1, 4096).value_or(16);
+  return std::make_unique<Nb201Space>(c, options.take_int("N", 1, 100).value_or(5));
+}
+
 Arch Nb201Space::at(std::int64_t index) const {
   NASWOT_CHECK(index >= 0 && index < 15625);
   Arch arch(kEdges);

@@ -17,8 +17,8 @@ using nlohmann::json;
 using testing::input_error;
 
 // The "arch" of a net is its "name"; a net named "bad" is rejected like a malformed genotype.
-std::string key_of(const json& net) {
-  const std::string name = net.at("name");
+std::string key_of(std::string_view net_json) {
+  const std::string name = json::parse(net_json).at("name");
   if (name == "bad") throw InputError("bad", "unknown op 'x'");
   return name;
 }

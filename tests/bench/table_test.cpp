@@ -28,10 +28,11 @@ class CsvDir {
   }
 
   // The InputError message from reading `contents` as `name`; fails the test if none is thrown.
-  std::string read_error(std::string_view name, std::string_view contents) const {
+  std::string read_error(std::string_view name, std::string_view contents,
+                         const KeyColumns& keys = {{"arch"}}) const {
     const fs::path file = write(name, contents);
     try {
-      (void)Table::read_csv(file);
+      (void)Table::read_csv(file, keys);
     } catch (const InputError& e) {
       return e.what();
     }
@@ -76,19 +77,26 @@ TEST(Table, LooksUpByArchAndIndex) {
 
 TEST(Table, UsesChannelsAsArchKey) {
   const CsvDir tmp;
-  const Table t = Table::read_csv(tmp.write("sss.csv", "index,channels,c10\n0,8:8:8:8:8,76.9\n"));
+  const Table t = Table::read_csv(tmp.write("sss.csv", "index,channels,c10\n0,8:8:8:8:8,76.9\n"),
+                                  {{"arch"}, {"channels"}});
   EXPECT_EQ(t.row_of_arch("8:8:8:8:8"), 0);
   EXPECT_EQ(t.metric_columns(), (std::vector<std::string>{"c10"}));
 }
 
 TEST(Table, UsesAdjacencyAndOpsAsArchKey) {
   const CsvDir tmp;
-  const Table t = Table::read_csv(tmp.write(
-      "nb101.csv", "adjacency,ops,acc\n0110,\"input,conv,output\",92.5\n0010,\"a,b\",90\n"));
+  const Table t = Table::read_csv(
+      tmp.write("nb101.csv",
+                "adjacency,ops,acc\n0110,\"input,conv,output\",92.5\n0010,\"a,b\",90\n"),
+      {{"arch"}, {"adjacency", "ops"}});
   EXPECT_EQ(t.row_of_arch("0110|input,conv,output"), 0);
   EXPECT_EQ(t.row_of_arch("0010|a,b"), 1);
   EXPECT_EQ(t.row_of_index(0), std::nullopt);
   EXPECT_EQ(t.metric_columns(), (std::vector<std::string>{"acc"}));
+  // The key is the caller's: without the adjacency + ops candidate the table has none.
+  const CsvDir tmp2;
+  EXPECT_TRUE(contains(tmp2.read_error("k.csv", "adjacency,ops\n01,a\n"),
+                       "no key column (needs arch, or index)"));
 }
 
 TEST(Table, ReadsIndexOnlyTable) {
@@ -235,10 +243,11 @@ TEST(Table, RejectsDuplicateArch) {
   const CsvDir tmp;
   EXPECT_TRUE(contains(tmp.read_error("da.csv", "index,arch\n0,a\n1,b\n2,a\n"),
                        "da.csv:4: duplicate arch 'a' (first on line 2)"));
-  EXPECT_TRUE(contains(tmp.read_error("dch.csv", "channels,acc\n8:8,1\n8:8,2\n"),
+  EXPECT_TRUE(contains(tmp.read_error("dch.csv", "channels,acc\n8:8,1\n8:8,2\n", {{"channels"}}),
                        "dch.csv:3: duplicate channels '8:8'"));
-  EXPECT_TRUE(contains(tmp.read_error("dao.csv", "adjacency,ops\n01,\"a,b\"\n01,\"a,b\"\n"),
-                       "dao.csv:3: duplicate adjacency|ops '01|a,b'"));
+  EXPECT_TRUE(contains(
+      tmp.read_error("dao.csv", "adjacency,ops\n01,\"a,b\"\n01,\"a,b\"\n", {{"adjacency", "ops"}}),
+      "dao.csv:3: duplicate adjacency|ops '01|a,b'"));
 }
 
 TEST(Table, RejectsEmptyArch) {

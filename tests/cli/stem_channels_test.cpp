@@ -55,7 +55,7 @@ TEST_F(StemChannelsCli, BadValuesExitTwoWithOneLine) {
   }
   EXPECT_EQ(run("score --space nb101 --stem-channels x --arch " + std::string(kChain)).code, 2);
   EXPECT_NE(run("score --batch-size 4 --stem-channels 128 --arch x")
-                .err.find("--stem-channels 128: the nb201 space has no stem width to set"),
+                .err.find("--stem-channels 128: the nb201 space has no option 'stem'"),
             std::string::npos);
 }
 

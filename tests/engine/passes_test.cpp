@@ -221,7 +221,7 @@ TEST(ReduceForScoring, DropsTheHeadUnlessKeepOutput) {
 TEST(ReduceForScoring, KeepsCountedUnitsOnEveryNb201Arch) {
   // All 15,625 architectures at batch 2 (the reduction does not depend on batch or size).
   const spaces::Nb201Space space;
-  for (std::int64_t i = 0; i < *space.size(); ++i) {
+  for (std::int64_t i = 0; i < space.size(); ++i) {
     const Graph g = space.build(space.at(i), {.batch = 2, .image_size = 32});
     const Graph red = reduce_for_scoring(g);
     ASSERT_EQ(red.n_counted_units(), g.n_counted_units()) << space.format(space.at(i));
@@ -256,7 +256,7 @@ TEST(ReduceForScoring, GivesTheSameKernelAsTheNetwork) {
       space.parse("|nor_conv_3x3~0|+|none~0|none~1|+|none~0|none~1|nor_conv_1x1~2|"),
       space.parse("|nor_conv_1x1~0|+|none~0|none~1|+|skip_connect~0|none~1|none~2|"),
       space.parse("|none~0|+|avg_pool_3x3~0|none~1|+|none~0|none~1|nor_conv_3x3~2|"),
-      space.at(*space.size() - 1),
+      space.at(space.size() - 1),
   };
   for (int k = 0; k < 12; ++k) archs.push_back(space.sample(rng));
   for (const spaces::Arch& a : archs) {

@@ -29,8 +29,8 @@ TEST(ConcurrentScoring, ThreadsWithTheirOwnScorersMatchOneThread) {
   std::vector<spaces::Arch> archs;
   Rng rng(11);
   for (int k = 0; k < 8; ++k) archs.push_back(space->sample(rng));
-  archs.push_back(space->at(0));      // singular K: -inf
-  archs.push_back(space->at(15624));  // all avg_pool
+  archs.push_back(space->enumeration()->at(0));      // singular K: -inf
+  archs.push_back(space->enumeration()->at(15624));  // all avg_pool
 
   ScorerOptions options;
   options.executor.threads = 1;  // one OpenMP thread per scorer, as scan workers run

@@ -15,9 +15,6 @@ namespace {
 class OpaqueSpace final : public spaces::SearchSpace {
  public:
   std::string_view name() const override { return "opaque"; }
-  std::optional<std::int64_t> size() const override { return std::nullopt; }
-  spaces::Arch at(std::int64_t) const override { return {}; }
-  std::int64_t index_of(const spaces::Arch&) const override { return 0; }
   spaces::Arch parse(std::string_view) const override { return {}; }
   std::string format(const spaces::Arch&) const override { return ""; }
   spaces::Arch sample(Rng&) const override { return {}; }

@@ -292,21 +292,31 @@ TEST(AnynetSpace, ScoreMatchesNaiveOnTinyBatch) {
   }
 }
 
-TEST(SpaceRegistry, MakesAnynetAndRejectsStemChannelsForIt) {
+TEST(SpaceRegistry, MakesAnynetAndRejectsOptionsItDoesNotHave) {
   const auto space = make_space("anynet");
   ASSERT_NE(space, nullptr);
   EXPECT_EQ(space->name(), "anynet");
-  EXPECT_FALSE(space->size().has_value());
-  EXPECT_EQ(testing::input_error([] { (void)make_space("anynet", {.stem_channels = 128}); }),
-            "--stem-channels 128: the anynet space has no stem width to set");
+  EXPECT_EQ(space->enumeration(), nullptr);
+  EXPECT_EQ(testing::input_error([] { (void)make_space("anynet:stem=128"); }),
+            "anynet:stem=128: the anynet space has no option 'stem' (it takes none)");
 }
 
-TEST(SpaceRegistry, StemChannelsWidenNb101) {
+TEST(SpaceRegistry, StemOptionWidensNb101) {
   const std::string cell = "010001000|input,conv3x3-bn-relu,output";
-  const auto small = make_space("nb101"), big = make_space("nb101", {.stem_channels = 128});
+  SpaceOptions from_flag;
+  from_flag.set("stem", "128", "--stem-channels 128");
+  const auto small = make_space("nb101"), big = make_space("nb101:stem=128");
+  const auto flag = make_space("nb101", std::move(from_flag));
   EXPECT_GT(big->build(big->parse(cell), {.batch = 2}).n_params(),
             small->build(small->parse(cell), {.batch = 2}).n_params());
-  EXPECT_NE(testing::input_error([] { (void)make_space("nb101", {.stem_channels = 3}); }), "");
+  EXPECT_EQ(flag->build(flag->parse(cell), {.batch = 2}).n_params(),
+            big->build(big->parse(cell), {.batch = 2}).n_params());
+  EXPECT_EQ(testing::input_error([] { (void)make_space("nb101:stem=3"); }),
+            "nb101:stem=3: option stem=3 is not an integer in 5..4096");
+  EXPECT_EQ(testing::input_error([] { (void)make_space("nb101:stem"); }),
+            "nb101:stem: option 'stem' is not key=value");
+  EXPECT_EQ(testing::input_error([] { (void)make_space("nb101:stem=8,stem=9"); }),
+            "nb101:stem=8,stem=9: option 'stem' is set twice");
 }
 
 }  // namespace

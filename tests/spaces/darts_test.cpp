@@ -423,7 +423,7 @@ TEST(SpaceRegistry, MakesDarts) {
   const auto space = make_space("darts");
   ASSERT_NE(space, nullptr);
   EXPECT_EQ(space->name(), "darts");
-  EXPECT_FALSE(space->size().has_value());
+  EXPECT_EQ(space->enumeration(), nullptr);
 }
 
 }  // namespace

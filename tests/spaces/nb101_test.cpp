@@ -166,7 +166,7 @@ TEST(SpaceRegistry, MakesNb101) {
   const auto space = make_space("nb101");
   ASSERT_NE(space, nullptr);
   EXPECT_EQ(space->name(), "nb101");
-  EXPECT_FALSE(space->size().has_value());
+  EXPECT_EQ(space->enumeration(), nullptr);
 }
 
 }  // namespace

@@ -7,16 +7,17 @@
 
 #include <filesystem>
 #include <functional>
-#include <nlohmann/json.hpp>
 #include <string>
+#include <string_view>
 
 #include "naswot/bench/table.h"
 
 namespace naswot::bench {
 
-// The canonical architecture text of one entry's "net" object; throws InputError when the
-// space cannot build it. Supplied by the caller (the search space).
-using NdsArchKey = std::function<std::string(const nlohmann::json& net)>;
+// The canonical architecture text of one entry's "net" object (given as compact JSON text);
+// throws InputError when the space cannot build it. Supplied by the caller (a search space's
+// from_nds()).
+using NdsArchKey = std::function<std::string(std::string_view net_json)>;
 
 // Reads an NDS file into a table with columns index, arch (arch_key of the entry's "net"),
 // test_acc (100 − test_ep_top1[-1]), min_test_acc (100 − min_test_top1, when present), params and

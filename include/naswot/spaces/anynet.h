@@ -55,9 +55,8 @@ struct AnynetConfig {
                                                    std::int32_t bm_den);
 
 // The stem the reference forces for an NDS file (reference-semantics.md §3.4.2): "res_stem_in"
-// when the file name (e.g. "ResNeXt-A_in") contains "ResN", else "simple_stem_in". A caller
-// that knows the file name and wants the reference's networks sets the `net` object's
-// stem_type to this before parse(); parse() itself keeps the object's own stem_type.
+// when the file name (e.g. "ResNeXt-A_in") contains "ResN", else "simple_stem_in". from_nds()
+// sets the net's stem_type to it; parse() itself keeps the object's own stem_type.
 [[nodiscard]] std::string_view nds_reference_stem(std::string_view nds_name);
 
 class AnynetSpace final : public SearchSpace {
@@ -67,9 +66,10 @@ class AnynetSpace final : public SearchSpace {
   static constexpr std::int32_t kMaxBmDen = 1'000'000;
 
   [[nodiscard]] std::string_view name() const override { return "anynet"; }
-  [[nodiscard]] std::optional<std::int64_t> size() const override { return std::nullopt; }
-  [[nodiscard]] Arch at(std::int64_t index) const override;              // never valid
-  [[nodiscard]] std::int64_t index_of(const Arch& arch) const override;  // never valid
+  // NDS nets without a "genotype" (the ResNet, ResNeXt and Vanilla files), with the stem the
+  // reference forces for the file (nds_reference_stem(file_stem)).
+  [[nodiscard]] std::optional<Arch> from_nds(std::string_view net_json,
+                                             std::string_view file_stem) const override;
   // The canonical text, or (text starting with '{') an NDS `net` object with keys block_type,
   // stem_type, ds, ws, ss, bms or bot_muls, gws or num_gs, stem_w, se_r, nc:
   // - `double_plain_block` is read as vanilla_block, as the reference does;

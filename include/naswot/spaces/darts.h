@@ -76,9 +76,12 @@ class DartsSpace final : public SearchSpace {
   explicit DartsSpace(std::int64_t channels = 32, std::int64_t cells = 8);
 
   [[nodiscard]] std::string_view name() const override { return "darts"; }
-  [[nodiscard]] std::optional<std::int64_t> size() const override { return std::nullopt; }
-  [[nodiscard]] Arch at(std::int64_t index) const override;              // never valid
-  [[nodiscard]] std::int64_t index_of(const Arch& arch) const override;  // never valid
+  // The registry's factory: options C (1..kMaxChannels) and L (1..kMaxCells).
+  static std::unique_ptr<const SearchSpace> create(SpaceOptions& options);
+  // NDS nets with a "genotype" (the DARTS, ENAS, PNAS, NASNet and Amoeba files); a file whose
+  // stem contains "_in" holds ImageNet networks, as the reference reads it.
+  [[nodiscard]] std::optional<Arch> from_nds(std::string_view net_json,
+                                             std::string_view file_stem) const override;
   // The text or JSON forms above. Throws InputError naming the text and the problem: syntax
   // (with the offending token), unknown op, a cell with an odd or zero number of pairs or more
   // than kMaxNodes nodes, an input state that is not an earlier state of the node, a concat

@@ -10,13 +10,16 @@
 
 namespace naswot::spaces {
 
-class NatsSssSpace final : public SearchSpace {
+class NatsSssSpace final : public SearchSpace, public Enumeration {
  public:
   static constexpr int kLayers = 5;
   static constexpr std::int64_t kSize = 32768;  // 8^5
 
   [[nodiscard]] std::string_view name() const override { return "natsss"; }
-  [[nodiscard]] std::optional<std::int64_t> size() const override { return kSize; }
+  [[nodiscard]] const Enumeration* enumeration() const override { return this; }
+  [[nodiscard]] std::int64_t size() const override { return kSize; }
+  // NATS-Bench tables name a network by its `channels` string (or our `arch` column).
+  [[nodiscard]] TableKeys table_keys() const override { return {{"arch"}, {"channels"}}; }
   [[nodiscard]] Arch at(std::int64_t index) const override;
   [[nodiscard]] std::int64_t index_of(const Arch& arch) const override;
   // Parses "C1:C2:C3:C4:C5": five decimal widths from {8, 16, ..., 64}, no spaces, signs or

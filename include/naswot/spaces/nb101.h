@@ -60,9 +60,10 @@ class Nb101Space final : public SearchSpace {
                       std::int64_t cells_per_stack = 3);
 
   [[nodiscard]] std::string_view name() const override { return "nb101"; }
-  [[nodiscard]] std::optional<std::int64_t> size() const override { return std::nullopt; }
-  [[nodiscard]] Arch at(std::int64_t index) const override;              // never valid
-  [[nodiscard]] std::int64_t index_of(const Arch& arch) const override;  // never valid
+  // The registry's factory: options stem (5..4096), stacks and cells (1..100).
+  static std::unique_ptr<const SearchSpace> create(SpaceOptions& options);
+  // The NB101 subset table keys a row by its `adjacency` and `ops` columns ("ADJ|OPS").
+  [[nodiscard]] TableKeys table_keys() const override { return {{"arch"}, {"adjacency", "ops"}}; }
   // Throws InputError naming the text and the problem (shape, op names, not upper-triangular,
   // input not connected to output, more than 9 edges after pruning).
   [[nodiscard]] Arch parse(std::string_view text) const override;

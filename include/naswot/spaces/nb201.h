@@ -12,7 +12,7 @@
 
 namespace naswot::spaces {
 
-class Nb201Space final : public SearchSpace {
+class Nb201Space final : public SearchSpace, public Enumeration {
  public:
   static constexpr std::array<std::string_view, 5> kOps = {"none", "skip_connect", "nor_conv_1x1",
                                                            "nor_conv_3x3", "avg_pool_3x3"};
@@ -21,9 +21,12 @@ class Nb201Space final : public SearchSpace {
   // channels = C of the first stage, cells = N cells per stage (reference: 16, 5).
   explicit Nb201Space(std::int64_t channels = 16, std::int64_t cells = 5)
       : channels_(channels), cells_(cells) {}
+  // The registry's factory: options C (1..4096) and N (1..100).
+  static std::unique_ptr<const SearchSpace> create(SpaceOptions& options);
 
   [[nodiscard]] std::string_view name() const override { return "nb201"; }
-  [[nodiscard]] std::optional<std::int64_t> size() const override { return 15625; }
+  [[nodiscard]] const Enumeration* enumeration() const override { return this; }
+  [[nodiscard]] std::int64_t size() const override { return 15625; }
   [[nodiscard]] Arch at(std::int64_t index) const override;
   [[nodiscard]] std::int64_t index_of(const Arch& arch) const override;
   [[nodiscard]] Arch parse(std::string_view text) const override;
