@@ -34,9 +34,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
     const std::string formatted = space->format(arch);
     if (space->parse(formatted) != arch) __builtin_trap();  // format/parse must round-trip
-    if (const auto n = space->size()) {
-      const std::int64_t index = space->index_of(arch);
-      if (index < 0 || index >= *n || space->at(index) != arch) __builtin_trap();
+    if (const naswot::spaces::Enumeration* list = space->enumeration()) {
+      const std::int64_t index = list->index_of(arch);
+      if (index < 0 || index >= list->size() || list->at(index) != arch) __builtin_trap();
     }
   }
   return 0;
