@@ -61,9 +61,8 @@ Context load_context(const CommonOptions& o) {
   try {
     ctx.space = spaces::make_space(o.space, std::move(space_options));
   } catch (const InputError& e) {  // the library names the space text; the CLI adds its flag
-    const std::string message = e.what();
-    if (!message.starts_with(o.space + ": ")) throw;
-    throw InputError("--space " + o.space, message.substr(o.space.size() + 2));
+    if (e.input() != o.space) throw;
+    throw InputError("--space " + o.space, e.problem());
   }
   if (o.batch_size < 2) {
     throw InputError(fmt::format("--batch-size {}", o.batch_size), "K needs at least 2 images");

@@ -555,34 +555,23 @@ void Executor::run(const Plan& plan, const Tensor& batch, std::uint64_t weight_s
   std::int64_t drawn = 0;
   // A oneDNN step; a conv/linear one first draws its weights when the plan needs fresh ones.
   auto run_primitive = [&](Step& s) {
-    if (init_weights && s.weight_reorder && p.graph[s.node].init == WeightInit::kGiven) {
-      copy_given_weights(p.graph, s.rng_offset, s.n_weights,
-                         reinterpret_cast<float*>(base + s.user_offset),
-                         reinterpret_cast<float*>(base + s.weights_offset +
-                                                  aligned(s.prim->weights_md.get_size())),
-                         s.n_bias);
-      s.weight_reorder->execute(ex.strm, s.user_weights, s.weights);
-    } else if (init_weights && s.weight_reorder &&
-               p.graph[s.node].init != WeightInit::kTorchDefault) {
-      fill_normal_init(p.graph[s.node], weight_seed, s.n_weights,
-                       reinterpret_cast<float*>(base + s.user_offset),
-                       reinterpret_cast<float*>(base + s.weights_offset +
-                                                aligned(s.prim->weights_md.get_size())),
-                       s.n_bias);
-      s.weight_reorder->execute(ex.strm, s.user_weights, s.weights);
-    } else if (init_weights && s.weight_reorder) {
-      NASWOT_CHECK(s.rng_offset >= drawn);
-      rng.discard(static_cast<std::uint64_t>(s.rng_offset - drawn));
+    if (init_weights && s.weight_reorder) {
       auto* staging = reinterpret_cast<float*>(base + s.user_offset);
-      fill_uniform(rng, staging, s.n_weights, kaiming_bound(s.fan_in));
-      drawn = s.rng_offset + s.n_weights;
-      s.weight_reorder->execute(ex.strm, s.user_weights, s.weights);
-      if (s.n_bias > 0) {
-        auto* bias = reinterpret_cast<float*>(base + s.weights_offset +
-                                              aligned(s.prim->weights_md.get_size()));
+      auto* bias = reinterpret_cast<float*>(base + s.weights_offset +
+                                            aligned(s.prim->weights_md.get_size()));
+      const Node& n = p.graph[s.node];
+      if (n.init == WeightInit::kGiven) {
+        copy_given_weights(p.graph, s.rng_offset, s.n_weights, staging, bias, s.n_bias);
+      } else if (n.init != WeightInit::kTorchDefault) {
+        fill_normal_init(n, weight_seed, s.n_weights, staging, bias, s.n_bias);
+      } else {
+        NASWOT_CHECK(s.rng_offset >= drawn);
+        rng.discard(static_cast<std::uint64_t>(s.rng_offset - drawn));
+        fill_uniform(rng, staging, s.n_weights, kaiming_bound(s.fan_in));
         fill_uniform(rng, bias, s.n_bias, 1.0 / std::sqrt(static_cast<double>(s.fan_in)));
-        drawn += s.n_bias;
+        drawn = s.rng_offset + s.n_weights + s.n_bias;
       }
+      s.weight_reorder->execute(ex.strm, s.user_weights, s.weights);
     }
     std::unordered_map<int, memory> args;
     for (const Bound& b : s.args) args.emplace(b.arg, b.mem);

@@ -101,7 +101,7 @@ std::optional<std::int64_t> SpaceOptions::take_int(std::string_view key, std::in
 std::span<const std::string_view> space_names() {
   static const std::vector<std::string_view> names = [] {
     std::vector<std::string_view> v;
-    for (const Entry& e : registry()) v.push_back(e.info.name);
+    for (const SpaceInfo& info : space_infos()) v.push_back(info.name);
     return v;
   }();
   return names;

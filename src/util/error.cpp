@@ -15,7 +15,7 @@ std::string join(std::string_view input, std::string_view problem) {
 }  // namespace
 
 InputError::InputError(std::string_view input, std::string_view problem)
-    : std::invalid_argument(join(input, problem)) {}
+    : std::invalid_argument(join(input, problem)), input_size_(input.size()) {}
 
 void check_failed(const char* expr, const char* file, int line) {
   std::fprintf(stderr, "naswot: internal check failed at %s:%d: %s\n", file, line, expr);
